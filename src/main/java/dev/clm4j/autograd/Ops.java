@@ -1,0 +1,281 @@
+package dev.clm4j.autograd;
+
+import dev.clm4j.tensor.AttentionGrads;
+import dev.clm4j.tensor.AttentionResult;
+import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.Indices;
+import dev.clm4j.tensor.LayerNormResult;
+import dev.clm4j.tensor.LossResult;
+import dev.clm4j.tensor.Tensor;
+
+/**
+ * Differentiable functions over {@link Var}s: each runs its forward op on the backend and, when a
+ * gradient must flow to any input, records on the tape how to send it back. Backward computes only
+ * what is needed: no input gradient for an input that needs none (so propagation stops below the
+ * lowest trainable layer), and weight gradients only for the rows a parameter selects.
+ */
+public final class Ops {
+    private final Backend backend;
+    private final Tape tape;
+
+    /** Ops that record on the given tape; a null tape means inference (nothing recorded). */
+    public Ops(Backend backend, Tape tape) {
+        this.backend = backend;
+        this.tape = tape;
+    }
+
+    public static Ops inference(Backend backend) {
+        return new Ops(backend, null);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public boolean recording() {
+        return tape != null;
+    }
+
+    private boolean tracks(Var... inputs) {
+        if (tape == null) {
+            return false;
+        }
+        for (Var v : inputs) {
+            if (v != null && v.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean wants(Var v) {
+        return v != null && v.requiresGrad();
+    }
+
+    /** y = x W^T + b, with x [n, in], W [out, in], b [out] (b may be null). */
+    public Var linear(Var x, Var w, Var bias) {
+        Tensor y = backend.matmul(x.value(), false, w.value(), true);
+        if (bias != null) {
+            y = backend.addBias(y, bias.value());
+        }
+        boolean track = tracks(x, w, bias);
+        Var out = new Var(y, track);
+        if (track) {
+            tape.record(() -> {
+                Tensor dy = out.grad();
+                if (wants(x)) {
+                    x.accumulateGrad(backend, backend.matmul(dy, false, w.value(), false));
+                }
+                if (wants(w)) {
+                    w.accumulateGrad(backend, weightGrad(dy, x.value(), w));
+                }
+                if (wants(bias)) {
+                    Tensor full = backend.zeros(bias.value().shape());
+                    backend.biasGradInto(dy, full, 0f);
+                    bias.accumulateGrad(backend, compact(full, bias));
+                }
+            });
+        }
+        return out;
+    }
+
+    private Tensor weightGrad(Tensor dy, Tensor x, Var w) {
+        GradRows rows = w.gradRows();
+        if (rows == null) {
+            Tensor g = backend.zeros(w.value().shape());
+            backend.matmulInto(dy, true, x, false, g, 0f);
+            return g;
+        }
+        Tensor g = backend.zeros(rows.count(), w.value().cols());
+        backend.rowGradInto(dy, x, rows.rows(), g, 0f);
+        return g;
+    }
+
+    /** A full gradient of a vector parameter, cut down to the entries the parameter selects. */
+    private Tensor compact(Tensor full, Var p) {
+        GradRows rows = p.gradRows();
+        if (rows == null) {
+            return full;
+        }
+        return backend.gatherRows(full.reshape(full.size(), 1), rows.rows()).reshape(rows.count());
+    }
+
+    /** c = op(a) op(b) for any two values (dense gradients). */
+    public Var matmul(Var a, boolean transA, Var b, boolean transB) {
+        Tensor c = backend.matmul(a.value(), transA, b.value(), transB);
+        boolean track = tracks(a, b);
+        Var out = new Var(c, track);
+        if (track) {
+            tape.record(() -> {
+                Tensor dc = out.grad();
+                if (wants(a)) {
+                    // C = A B: dA = dC B^T; with A^T stored, d(A^T) = (dC B^T)^T = B dC^T.
+                    Tensor da = transA ? backend.matmul(b.value(), transB, dc, true)
+                            : backend.matmul(dc, false, b.value(), !transB);
+                    a.accumulateGrad(backend, da);
+                }
+                if (wants(b)) {
+                    Tensor db = transB ? backend.matmul(dc, true, a.value(), transA)
+                            : backend.matmul(a.value(), !transA, dc, false);
+                    b.accumulateGrad(backend, db);
+                }
+            });
+        }
+        return out;
+    }
+
+    public Var add(Var a, Var b) {
+        boolean track = tracks(a, b);
+        Var out = new Var(backend.add(a.value(), b.value()), track);
+        if (track) {
+            tape.record(() -> {
+                if (wants(a)) {
+                    a.accumulateGrad(backend, backend.copy(out.grad()));
+                }
+                if (wants(b)) {
+                    b.accumulateGrad(backend, backend.copy(out.grad()));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** x * s for a constant s. */
+    public Var scale(Var x, float s) {
+        Tensor y = backend.copy(x.value());
+        backend.scaleInPlace(y, s);
+        boolean track = tracks(x);
+        Var out = new Var(y, track);
+        if (track) {
+            tape.record(() -> {
+                Tensor d = backend.copy(out.grad());
+                backend.scaleInPlace(d, s);
+                x.accumulateGrad(backend, d);
+            });
+        }
+        return out;
+    }
+
+    public Var gelu(Var x) {
+        boolean track = tracks(x);
+        Var out = new Var(backend.gelu(x.value()), track);
+        if (track) {
+            tape.record(() -> x.accumulateGrad(backend, backend.geluBackward(x.value(), out.grad())));
+        }
+        return out;
+    }
+
+    public Var softmax(Var x) {
+        boolean track = tracks(x);
+        Var out = new Var(backend.softmax(x.value()), track);
+        if (track) {
+            tape.record(() -> x.accumulateGrad(backend, backend.softmaxBackward(out.value(), out.grad())));
+        }
+        return out;
+    }
+
+    public Var layerNorm(Var x, Var gamma, Var beta, float eps) {
+        LayerNormResult r = backend.layerNorm(x.value(), gamma.value(), beta.value(), eps);
+        boolean track = tracks(x, gamma, beta);
+        Var out = new Var(r.y(), track);
+        if (track) {
+            tape.record(() -> {
+                Tensor dGamma = wants(gamma) ? backend.zeros(gamma.value().shape()) : null;
+                Tensor dBeta = wants(beta) ? backend.zeros(beta.value().shape()) : null;
+                Tensor dx = backend.layerNormBackward(out.grad(), x.value(), gamma.value(), r, dGamma, dBeta, wants(x));
+                if (dx != null) {
+                    x.accumulateGrad(backend, dx);
+                }
+                if (dGamma != null) {
+                    gamma.accumulateGrad(backend, compact(dGamma, gamma));
+                }
+                if (dBeta != null) {
+                    beta.accumulateGrad(backend, compact(dBeta, beta));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Multi-head attention; see {@link Backend#attention}. The key mask is a constant. */
+    public Var attention(Var q, Var k, Var v, Tensor keyMask, int batch, int heads) {
+        AttentionResult r = backend.attention(q.value(), k.value(), v.value(), keyMask, batch, heads);
+        boolean track = tracks(q, k, v);
+        Var out = new Var(r.out(), track);
+        if (track) {
+            tape.record(() -> {
+                AttentionGrads g = backend.attentionBackward(out.grad(), q.value(), k.value(), v.value(), r.probs(),
+                        batch, heads);
+                if (wants(q)) {
+                    q.accumulateGrad(backend, g.dq());
+                }
+                if (wants(k)) {
+                    k.accumulateGrad(backend, g.dk());
+                }
+                if (wants(v)) {
+                    v.accumulateGrad(backend, g.dv());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Rows of a table by index (an embedding lookup, or picking the CLS rows of hidden states). The
+     * gradient is scattered back, only into the rows the table selects when it selects some.
+     */
+    public Var gatherRows(Var table, Indices ids) {
+        boolean track = tracks(table);
+        Var out = new Var(backend.gatherRows(table.value(), ids), track);
+        if (track) {
+            tape.record(() -> {
+                GradRows rows = table.gradRows();
+                Tensor g = rows == null ? backend.zeros(table.value().shape())
+                        : backend.zeros(rows.count(), table.value().cols());
+                backend.scatterAddRows(out.grad(), ids, g, rows == null ? null : rows.rowMap());
+                table.accumulateGrad(backend, g);
+            });
+        }
+        return out;
+    }
+
+    /** Mean of the real tokens of each sequence; the mask [batch, t] is a constant. */
+    public Var meanPool(Var h, Tensor mask, int batch) {
+        boolean track = tracks(h);
+        Var out = new Var(backend.maskedMeanPool(h.value(), mask, batch), track);
+        if (track) {
+            tape.record(() -> h.accumulateGrad(backend, backend.maskedMeanPoolBackward(out.grad(), mask, batch)));
+        }
+        return out;
+    }
+
+    /** Mean cross-entropy of logits [n, c] against labels (a scalar). */
+    public Var crossEntropy(Var logits, Indices labels) {
+        LossResult r = backend.crossEntropy(logits.value(), labels);
+        boolean track = tracks(logits);
+        Var out = new Var(r.loss(), track);
+        if (track) {
+            tape.record(() -> {
+                float upstream = backend.download(out.grad())[0];
+                logits.accumulateGrad(backend,
+                        backend.crossEntropyBackward(r.probs(), labels, upstream / logits.value().rows()));
+            });
+        }
+        return out;
+    }
+
+    /** sum(x * weights) as a scalar: a loss with a known, non-trivial gradient, for tests. */
+    public Var weightedSum(Var x, Tensor weights) {
+        float s = (float) backend.dot(x.value(), weights);
+        boolean track = tracks(x);
+        Var out = new Var(backend.upload(new float[] {s}, 1), track);
+        if (track) {
+            tape.record(() -> {
+                Tensor d = backend.copy(weights);
+                backend.scaleInPlace(d, backend.download(out.grad())[0]);
+                x.accumulateGrad(backend, d.reshape(x.value().shape()));
+            });
+        }
+        return out;
+    }
+}

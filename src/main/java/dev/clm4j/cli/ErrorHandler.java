@@ -1,0 +1,39 @@
+package dev.clm4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Turns bad input into one line on stderr and exit status 2; leaves bugs with a stack trace. */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    static final int BAD_INPUT = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable t = ex;
+        if (t instanceof UncheckedIOException u) {
+            t = u.getCause();
+        }
+        if (t instanceof UserError) {
+            cmd.getErr().println("clm: " + t.getMessage());
+            return BAD_INPUT;
+        }
+        if (t instanceof NoSuchFileException nf) {
+            cmd.getErr().println("clm: " + nf.getFile() + ": no such file");
+            return BAD_INPUT;
+        }
+        if (t instanceof IOException io) {
+            cmd.getErr().println("clm: " + io.getMessage());
+            return BAD_INPUT;
+        }
+        throw new RuntimeException(ex);
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        ex.getCommandLine().getErr().println("clm: " + ex.getMessage());
+        ex.getCommandLine().getErr().println("Try 'clm " + ex.getCommandLine().getCommandName() + " --help'.");
+        return BAD_INPUT;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.clm4j.model;
+
+import dev.clm4j.autograd.Ops;
+import dev.clm4j.autograd.Var;
+import dev.clm4j.nn.EncoderLayer;
+import dev.clm4j.nn.Module;
+import dev.clm4j.nn.Parameter;
+import dev.clm4j.nn.Sequences;
+import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.Indices;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** A BERT-family encoder: embeddings and a stack of post-LN transformer layers (no pooler). */
+public final class BertEncoder implements Module {
+    private final BertConfig config;
+    private final BertEmbeddings embeddings;
+    private final List<EncoderLayer> layers = new ArrayList<>();
+
+    /** A randomly initialised encoder (BERT's initialisation), seeded. */
+    public BertEncoder(Backend backend, BertConfig config, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        this.config = config;
+        this.embeddings = new BertEmbeddings(backend, rng, config);
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(new EncoderLayer("encoder.layer." + i, backend, rng, config.hidden(), config.heads(),
+                    config.intermediate(), config.layerNormEps()));
+        }
+    }
+
+    /** Hidden states [batch * length, hidden] of a padded batch of token ids. */
+    public Var forward(Ops ops, Indices tokenIds, Sequences seq) {
+        Var x = embeddings.forward(ops, tokenIds, seq);
+        for (EncoderLayer layer : layers) {
+            x = layer.forward(ops, x, seq);
+        }
+        return x;
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public BertEmbeddings embeddings() {
+        return embeddings;
+    }
+
+    public List<EncoderLayer> layers() {
+        return layers;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>(embeddings.parameters());
+        for (EncoderLayer layer : layers) {
+            all.addAll(layer.parameters());
+        }
+        return all;
+    }
+
+    /** Parameters by Hugging Face name. */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> byName = new LinkedHashMap<>();
+        for (Parameter p : parameters()) {
+            byName.put(p.name(), p);
+        }
+        return byName;
+    }
+}
