@@ -17,6 +17,8 @@ import dev.clm4j.tensor.Tensor;
 public final class Ops {
     private final Backend backend;
     private final Tape tape;
+    private Indices weightGradRows;
+    private int weightGradTotalRows = -1;
 
     /** Ops that record on the given tape; a null tape means inference (nothing recorded). */
     public Ops(Backend backend, Tape tape) {
@@ -26,6 +28,17 @@ public final class Ops {
 
     public static Ops inference(Backend backend) {
         return new Ops(backend, null);
+    }
+
+    /**
+     * Restricts the weight gradients of linear layers over activations of {@code totalRows} rows
+     * (token positions) to the contributions of the given rows: dW = sum over kept p of dy_p x_p^T.
+     * Input gradients are unchanged. This is the token-driven gradient of the method's stage 3.
+     */
+    public Ops restrictWeightGradients(Indices keptRows, int totalRows) {
+        this.weightGradRows = keptRows;
+        this.weightGradTotalRows = totalRows;
+        return this;
     }
 
     public Backend backend() {
@@ -66,12 +79,18 @@ public final class Ops {
                 if (wants(x)) {
                     x.accumulateGrad(backend, backend.matmul(dy, false, w.value(), false));
                 }
+                Tensor dyW = dy;
+                Tensor xW = x.value();
+                if (weightGradRows != null && dy.rows() == weightGradTotalRows && (wants(w) || wants(bias))) {
+                    dyW = backend.gatherRows(dy, weightGradRows);
+                    xW = backend.gatherRows(xW, weightGradRows);
+                }
                 if (wants(w)) {
-                    w.accumulateGrad(backend, weightGrad(dy, x.value(), w));
+                    w.accumulateGrad(backend, weightGrad(dyW, xW, w));
                 }
                 if (wants(bias)) {
                     Tensor full = backend.zeros(bias.value().shape());
-                    backend.biasGradInto(dy, full, 0f);
+                    backend.biasGradInto(dyW, full, 0f);
                     bias.accumulateGrad(backend, compact(full, bias));
                 }
             });

@@ -1,5 +1,6 @@
 package dev.clm4j.cli;
 
+import dev.clm4j.io.InputError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +16,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         if (t instanceof UncheckedIOException u) {
             t = u.getCause();
         }
-        if (t instanceof UserError) {
+        if (t instanceof UserError || t instanceof InputError) {
             cmd.getErr().println("clm: " + t.getMessage());
             return BAD_INPUT;
         }

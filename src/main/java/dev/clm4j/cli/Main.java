@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The `clm` command line. Exit status 2 means bad input; the message names the file and line. */
 @Command(name = "clm", mixinStandardHelpOptions = true, version = "clm4j 0.1.0",
         description = "Finetune small pretrained encoders into fast text classifiers.",
-        subcommands = {DemoCommand.class})
+        subcommands = {FinetuneCommand.class, EvalCommand.class, PredictCommand.class, EmbedCommand.class,
+                TokensCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

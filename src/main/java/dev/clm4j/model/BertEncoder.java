@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 
 /** A BERT-family encoder: embeddings and a stack of post-LN transformer layers (no pooler). */
 public final class BertEncoder implements Module {
-    private final BertConfig config;
+    private BertConfig config;
     private final BertEmbeddings embeddings;
     private final List<EncoderLayer> layers = new ArrayList<>();
 
@@ -38,6 +38,24 @@ public final class BertEncoder implements Module {
             x = layer.forward(ops, x, seq);
         }
         return x;
+    }
+
+    /**
+     * Appends vocabulary rows to the word embeddings (adaptive tokenization): {@code rows} holds
+     * count * hidden values. Nothing else changes shape.
+     */
+    public void growVocabulary(Backend backend, float[] rows) {
+        Parameter words = embeddings.words().weight();
+        int hidden = config.hidden();
+        if (rows.length % hidden != 0) {
+            throw new IllegalArgumentException("new rows must be whole rows of " + hidden);
+        }
+        float[] old = backend.download(words.value());
+        float[] grown = java.util.Arrays.copyOf(old, old.length + rows.length);
+        System.arraycopy(rows, 0, grown, old.length, rows.length);
+        int vocab = grown.length / hidden;
+        words.resize(backend.upload(grown, vocab, hidden));
+        config = config.withVocabSize(vocab);
     }
 
     public BertConfig config() {

@@ -31,6 +31,13 @@ public final class Parameter extends Var {
         value(newValue);
     }
 
+    /** Replaces the value with one of another shape (a vocabulary that grew); drops mask and gradient. */
+    public void resize(Tensor newValue) {
+        value(newValue);
+        mask = null;
+        clearGrad();
+    }
+
     @Override
     public boolean requiresGrad() {
         return trainable;

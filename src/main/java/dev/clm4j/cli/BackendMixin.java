@@ -1,0 +1,17 @@
+package dev.clm4j.cli;
+
+import dev.clm4j.tensor.Backend;
+import picocli.CommandLine.Option;
+
+/** --backend and --threads. */
+final class BackendMixin {
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda or reference (default ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Threads of the cpu backend (0: all cores).")
+    int threads;
+
+    Backend create() {
+        return CliSupport.backend(backend, threads);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.clm4j.cli;
+
+import dev.clm4j.finetune.Methods;
+import dev.clm4j.finetune.TrainingMethod;
+import dev.clm4j.model.ModelCard;
+import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.Backends;
+
+/** Option values turned into objects, with bad values reported as user errors (exit status 2). */
+final class CliSupport {
+    private CliSupport() {
+    }
+
+    static ModelCard card(String name) {
+        try {
+            return ModelCard.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static Backend backend(String name, int threads) {
+        try {
+            return Backends.create(name, threads);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new UserError("backend '" + name + "' cannot run here: " + e.getMessage());
+        }
+    }
+
+    static TrainingMethod method(String name) {
+        return method(name, dev.clm4j.finetune.clm.ClmOptions.defaults());
+    }
+
+    static dev.clm4j.nn.Pooling pooling(String name) {
+        try {
+            return dev.clm4j.nn.Pooling.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--pooling is mean or cls, not '" + name + "'");
+        }
+    }
+
+    static TrainingMethod method(String name, dev.clm4j.finetune.clm.ClmOptions options) {
+        try {
+            return Methods.byName(name, options);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+}

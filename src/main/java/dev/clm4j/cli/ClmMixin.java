@@ -1,0 +1,47 @@
+package dev.clm4j.cli;
+
+import dev.clm4j.finetune.clm.ClmOptions;
+import picocli.CommandLine.Option;
+
+/** Options of the clm method and its ablations (METHOD.md), with its defaults. */
+final class ClmMixin {
+    private static final ClmOptions D = ClmOptions.defaults();
+
+    @Option(names = "--density", description = "Share of encoder parameters that train (default 0.05).")
+    double density = D.density();
+
+    @Option(names = "--min-layer", description = "Lowest transformer layer whose rows may train; backward stops below it (default 3).")
+    int minLayer = D.minLayer();
+
+    @Option(names = "--granularity", description = "row or element (default row).")
+    String granularity = "row";
+
+    @Option(names = "--groups", description = "Token groups to find (default 256).")
+    int groups = D.groups();
+
+    @Option(names = "--min-count", description = "Examples a group must occur in (default 3).")
+    int minCount = D.minCount();
+
+    @Option(names = "--new-tokens", description = "Most new whole-word tokens to add (default 128; 0: no adaptive tokenization).")
+    int newTokens = D.newTokens();
+
+    @Option(names = "--train-new-tokens", description = "Also train the embedding rows of the new tokens.")
+    boolean trainNewTokens = D.trainNewTokens();
+
+    @Option(names = "--calib", description = "Training examples used to score parameters (default 512).")
+    int calibration = D.calibration();
+
+    ClmOptions options(long seed) {
+        if (density <= 0 || density > 1) {
+            throw new UserError("--density must be in (0, 1], got " + density);
+        }
+        if (!granularity.equals("row") && !granularity.equals("element")) {
+            throw new UserError("--granularity is row or element, not '" + granularity + "'");
+        }
+        if (groups < 1 || minCount < 1 || newTokens < 0 || calibration < 1) {
+            throw new UserError("--groups, --min-count and --calib must be positive, --new-tokens not negative");
+        }
+        return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
+                trainNewTokens, calibration, D.microBatch(), seed);
+    }
+}

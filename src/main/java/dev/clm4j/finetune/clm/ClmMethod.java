@@ -1,0 +1,216 @@
+package dev.clm4j.finetune.clm;
+
+import dev.clm4j.finetune.MethodContext;
+import dev.clm4j.finetune.TokenizedExample;
+import dev.clm4j.finetune.TrainingMethod;
+import dev.clm4j.model.Classifier;
+import dev.clm4j.nn.EncoderLayer;
+import dev.clm4j.nn.Linear;
+import dev.clm4j.nn.Mask;
+import dev.clm4j.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * Token-driven sparse finetuning and its ablations. {@link #prepare} runs stages 1 and 2 on the raw
+ * training texts (token groups, new whole-word tokens); {@link #configure} runs stages 3 and 4 on
+ * the tokenized data (sensitivity, then the fixed mask) and leaves the encoder trainable on the mask
+ * only. How rows are chosen is the {@link Selection}: token-driven (clm), all positions
+ * (fisher-sparse), or at random (random-sparse).
+ */
+public final class ClmMethod implements TrainingMethod {
+
+    /** How the sparse rows are chosen. */
+    public enum Selection {
+        TOKEN_DRIVEN("clm"), FISHER("fisher-sparse"), RANDOM("random-sparse");
+
+        final String cliName;
+
+        Selection(String cliName) {
+            this.cliName = cliName;
+        }
+    }
+
+    private final Selection selection;
+    private final ClmOptions options;
+    private List<TokenGroup> groups = List.of();
+    private ClmVocabulary vocabulary;
+    private int[] newTokenIds = new int[0];
+    private final Map<String, Object> report = new LinkedHashMap<>();
+
+    public ClmMethod(Selection selection, ClmOptions options) {
+        this.selection = selection;
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return selection.cliName;
+    }
+
+    /** 1e-3: sparse rows need a much larger step than end-to-end finetuning (METHOD.md stage 5). */
+    @Override
+    public double defaultEncoderLr() {
+        return 1e-3;
+    }
+
+    public ClmOptions options() {
+        return options;
+    }
+
+    public List<TokenGroup> groups() {
+        return groups;
+    }
+
+    /** What the method chose, for the report. */
+    public Map<String, Object> report() {
+        return report;
+    }
+
+    /**
+     * Stages 1 and 2: finds the token groups and returns the multi-piece group words to add as new
+     * tokens (none for the ablations, or when adaptive tokenization is off).
+     */
+    public List<String> prepare(List<String> texts, int[] labelIds, List<String> labels, ClmVocabulary vocab) {
+        this.vocabulary = vocab;
+        if (selection == Selection.RANDOM) {
+            return List.of();
+        }
+        groups = new TokenGroupFinder(vocab, options.minCount(), options.groups()).find(texts, labelIds, labels);
+        report.put("token_groups", groups.size());
+        report.put("top_groups", groups.stream().limit(20).map(TokenGroup::text).toList());
+        if (selection != Selection.TOKEN_DRIVEN || !options.adaptiveTokens()) {
+            return List.of();
+        }
+        List<String> words = new ArrayList<>();
+        for (TokenGroup g : groups) {
+            if (g.multiPieceWord() && words.size() < options.newTokens()) {
+                words.add(g.text());
+            }
+        }
+        return words;
+    }
+
+    /** The ids the added words received (the orchestrator adds them to tokenizer and embeddings). */
+    public void newTokensAdded(int[] ids) {
+        this.newTokenIds = ids.clone();
+        report.put("new_tokens", ids.length);
+    }
+
+    @Override
+    public void configure(Classifier model, MethodContext context) {
+        List<SparseMaskSelector.Candidate> candidates = new ArrayList<>();
+        List<Parameter> linears = new ArrayList<>();
+        List<EncoderLayer> layers = model.encoder().layers();
+        int minLayer = Math.max(0, Math.min(options.minLayer(), layers.size() - 1));
+        for (int l = minLayer; l < layers.size(); l++) {
+            for (Linear lin : layers.get(l).linears()) {
+                candidates.add(SparseMaskSelector.Candidate.of(lin, l));
+                linears.add(lin.weight());
+                linears.add(lin.bias());
+            }
+        }
+        long encoderParams = 0;
+        for (Parameter p : model.encoder().parameters()) {
+            encoderParams += p.value().size();
+        }
+        encoderParams -= (long) newTokenIds.length * model.encoder().config().hidden();
+        long budget = Math.round(options.density() * encoderParams);
+
+        Map<Parameter, Mask> masks;
+        if (selection == Selection.RANDOM) {
+            masks = randomRows(candidates, budget, new SplittableRandom(options.seed()));
+        } else {
+            List<TokenizedExample> calib = calibrationSet(context.train());
+            List<int[]> kept = null;
+            if (selection == Selection.TOKEN_DRIVEN) {
+                GroupPositions positions = new GroupPositions(vocabulary, groups);
+                kept = new ArrayList<>();
+                long keptCount = 0;
+                long total = 0;
+                for (TokenizedExample e : calib) {
+                    int[] k = positions.kept(e.ids());
+                    kept.add(k);
+                    keptCount += k.length;
+                    total += e.ids().length;
+                }
+                report.put("calibration_positions_kept", (double) keptCount / Math.max(1, total));
+            }
+            Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId());
+            Map<Parameter, float[]> scores = sensitivity.scores(model, calib, kept, linears, new int[0]);
+            masks = options.rowGranularity()
+                    ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget)
+                    : SparseMaskSelector.elements(candidates, scores, budget);
+        }
+        model.encoder().parameters().forEach(Parameter::freeze);
+        long trainable = 0;
+        Map<String, Long> perTensor = new LinkedHashMap<>();
+        for (Parameter p : model.encoder().parameters()) {
+            Mask m = masks.get(p);
+            if (m != null) {
+                p.trainMasked(m);
+                trainable += p.trainableCount();
+                perTensor.put(p.name(), p.trainableCount());
+            }
+        }
+        if (options.trainNewTokens() && newTokenIds.length > 0) {
+            Parameter words = model.encoder().embeddings().words().weight();
+            int[] rows = new TreeSet<>(Arrays.stream(newTokenIds).boxed().toList()).stream().mapToInt(Integer::intValue).toArray();
+            words.trainMasked(Mask.rows(rows, words.rowCount(), words.colCount()));
+            perTensor.put(words.name(), words.trainableCount());
+        }
+        report.put("budget", budget);
+        report.put("encoder_entries_trainable", trainable);
+        report.put("density_reached", (double) trainable / encoderParams);
+        report.put("trainable_by_tensor", perTensor);
+        context.log().printf("%s: %d of %d encoder entries trainable (%.2f%%) in %d tensors, layers >= %d%n", name(),
+                trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer);
+    }
+
+    private List<TokenizedExample> calibrationSet(List<TokenizedExample> train) {
+        List<TokenizedExample> shuffled = new ArrayList<>(train);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(options.seed()));
+        return shuffled.subList(0, Math.min(options.calibration(), shuffled.size()));
+    }
+
+    private static Map<Parameter, Mask> randomRows(List<SparseMaskSelector.Candidate> candidates, long budget,
+                                                   SplittableRandom rng) {
+        List<long[]> rows = new ArrayList<>();
+        for (int c = 0; c < candidates.size(); c++) {
+            for (int r = 0; r < candidates.get(c).weight().rowCount(); r++) {
+                rows.add(new long[] {c, r});
+            }
+        }
+        for (int i = rows.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long[] t = rows.get(i);
+            rows.set(i, rows.get(j));
+            rows.set(j, t);
+        }
+        Map<Integer, TreeSet<Integer>> picked = new LinkedHashMap<>();
+        long spent = 0;
+        for (long[] cr : rows) {
+            SparseMaskSelector.Candidate c = candidates.get((int) cr[0]);
+            long cost = c.weight().colCount() + 1;
+            if (spent + cost > budget) {
+                continue;
+            }
+            spent += cost;
+            picked.computeIfAbsent((int) cr[0], k -> new TreeSet<>()).add((int) cr[1]);
+        }
+        Map<Parameter, Mask> masks = new IdentityHashMap<>();
+        for (Map.Entry<Integer, TreeSet<Integer>> e : picked.entrySet()) {
+            SparseMaskSelector.Candidate c = candidates.get(e.getKey());
+            int[] r = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            masks.put(c.weight(), Mask.rows(r, c.weight().rowCount(), c.weight().colCount()));
+            masks.put(c.bias(), Mask.rows(r, c.bias().rowCount(), 1));
+        }
+        return masks;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.clm4j.finetune.clm;
+
+import dev.clm4j.autograd.Ops;
+import dev.clm4j.autograd.Tape;
+import dev.clm4j.finetune.TokenBatch;
+import dev.clm4j.finetune.TokenizedExample;
+import dev.clm4j.model.Classifier;
+import dev.clm4j.nn.Mask;
+import dev.clm4j.nn.Parameter;
+import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.Indices;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stage 3: squared-gradient (empirical Fisher) scores of the encoder's weights, accumulated over
+ * micro-batches of calibration examples: S_W += G_W^2. When token-driven, a linear weight's gradient
+ * keeps only the token positions the caller marks (token-group words, new tokens, the pooled
+ * position); embedding rows are scored only for the given vocabulary rows.
+ */
+public final class Sensitivity {
+    private final Backend backend;
+    private final int microBatch;
+    private final int padId;
+
+    public Sensitivity(Backend backend, int microBatch, int padId) {
+        this.backend = backend;
+        this.microBatch = microBatch;
+        this.padId = padId;
+    }
+
+    /**
+     * Scores of every scored parameter, entry by entry (compact rows for the embedding). The model's
+     * trainable flags are changed; the caller sets them again afterwards.
+     *
+     * @param keptPositions per example, the token positions whose gradient counts; null scores all positions
+     * @param embeddingRows sorted vocabulary rows to score, or empty for none
+     */
+    public Map<Parameter, float[]> scores(Classifier model, List<TokenizedExample> calibration, List<int[]> keptPositions,
+                                          List<Parameter> scoredLinears, int[] embeddingRows) {
+        model.parameters().forEach(Parameter::freeze);
+        List<Parameter> scored = new ArrayList<>(scoredLinears);
+        scored.forEach(Parameter::trainAll);
+        Parameter words = model.encoder().embeddings().words().weight();
+        if (embeddingRows.length > 0) {
+            words.trainMasked(Mask.rows(embeddingRows, words.rowCount(), words.colCount()));
+            scored.add(words);
+        }
+        Map<Parameter, float[]> sums = new IdentityHashMap<>();
+        for (int start = 0; start < calibration.size(); start += microBatch) {
+            int end = Math.min(calibration.size(), start + microBatch);
+            int[] rows = new int[end - start];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = start + i;
+            }
+            TokenBatch batch = TokenBatch.of(backend, calibration, rows, padId);
+            Tape tape = new Tape();
+            Ops ops = new Ops(backend, tape);
+            if (keptPositions != null) {
+                ops.restrictWeightGradients(keptRows(batch, keptPositions, rows), batch.size() * batch.seq().length());
+            }
+            tape.backward(backend, ops.crossEntropy(model.logits(ops, batch.ids(), batch.seq()), batch.labels()));
+            for (Parameter p : scored) {
+                if (p.grad() == null) {
+                    continue;
+                }
+                float[] g = backend.download(p.grad());
+                float[] s = sums.computeIfAbsent(p, k -> new float[g.length]);
+                for (int i = 0; i < g.length; i++) {
+                    s[i] += g[i] * g[i];
+                }
+                p.clearGrad();
+            }
+        }
+        model.parameters().forEach(Parameter::freeze);
+        return sums;
+    }
+
+    /** Flat activation rows (b * length + position) of the kept positions of a padded batch. */
+    private static Indices keptRows(TokenBatch batch, List<int[]> keptPositions, int[] rows) {
+        int length = batch.seq().length();
+        List<Integer> kept = new ArrayList<>();
+        for (int b = 0; b < rows.length; b++) {
+            for (int p : keptPositions.get(rows[b])) {
+                if (p < length) {
+                    kept.add(b * length + p);
+                }
+            }
+        }
+        return new Indices(kept.stream().mapToInt(Integer::intValue).toArray());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.clm4j.finetune.clm;
+
+import dev.clm4j.nn.Linear;
+import dev.clm4j.nn.Mask;
+import dev.clm4j.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Stage 4: turns sensitivity scores into a fixed sparse mask within a parameter budget. Scores are
+ * normalised by each matrix's mean (so that matrices with large gradients do not take everything),
+ * then the globally best rows (or single entries) are taken until the budget is spent. A linear
+ * layer's bias entry goes with its weight row.
+ */
+public final class SparseMaskSelector {
+
+    /** A matrix whose rows may be selected, with its layer (-1: embeddings). */
+    public record Candidate(Parameter weight, Parameter bias, int layer) {
+        static Candidate of(Linear linear, int layer) {
+            return new Candidate(linear.weight(), linear.bias(), layer);
+        }
+
+        long rowCost() {
+            return weight.colCount() + (bias == null ? 0 : 1);
+        }
+    }
+
+    private record ScoredRow(Candidate owner, int row, double score) {
+    }
+
+    private SparseMaskSelector() {
+    }
+
+    /**
+     * Whole rows. {@code scores} holds S for each weight (dense, or compact rows for a weight whose
+     * gradient was restricted to {@code scoredRows}) and each bias.
+     */
+    public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
+                                            Map<Parameter, int[]> scoredRows, long budget) {
+        List<ScoredRow> all = new ArrayList<>();
+        for (Candidate c : candidates) {
+            float[] s = scores.get(c.weight());
+            if (s == null) {
+                continue;
+            }
+            int cols = c.weight().colCount();
+            int[] rowIds = scoredRows.getOrDefault(c.weight(), null);
+            int rows = s.length / cols;
+            float[] bias = c.bias() == null ? null : scores.get(c.bias());
+            double[] rowScore = new double[rows];
+            double mean = 0;
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                for (int j = 0; j < cols; j++) {
+                    sum += s[r * cols + j];
+                }
+                int row = rowIds == null ? r : rowIds[r];
+                if (bias != null) {
+                    sum += bias[row];
+                }
+                rowScore[r] = sum;
+                mean += sum;
+            }
+            mean /= Math.max(1, rows);
+            for (int r = 0; r < rows; r++) {
+                double normalized = mean > 0 ? rowScore[r] / mean : 0;
+                all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], normalized));
+            }
+        }
+        all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
+        Map<Candidate, TreeSet<Integer>> picked = new IdentityHashMap<>();
+        long spent = 0;
+        for (ScoredRow r : all) {
+            long cost = r.owner().rowCost();
+            if (spent + cost > budget) {
+                continue;
+            }
+            spent += cost;
+            picked.computeIfAbsent(r.owner(), k -> new TreeSet<>()).add(r.row());
+        }
+        Map<Parameter, Mask> masks = new IdentityHashMap<>();
+        for (Map.Entry<Candidate, TreeSet<Integer>> e : picked.entrySet()) {
+            int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            Parameter w = e.getKey().weight();
+            masks.put(w, Mask.rows(rows, w.rowCount(), w.colCount()));
+            Parameter b = e.getKey().bias();
+            if (b != null) {
+                masks.put(b, Mask.rows(rows, b.rowCount(), 1));
+            }
+        }
+        return masks;
+    }
+
+    /** Single entries of linear weights and biases (dense scores only), normalised per tensor. */
+    public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget) {
+        List<Parameter> tensors = new ArrayList<>();
+        for (Candidate c : candidates) {
+            tensors.add(c.weight());
+            if (c.bias() != null) {
+                tensors.add(c.bias());
+            }
+        }
+        long total = 0;
+        for (Parameter p : tensors) {
+            if (scores.containsKey(p)) {
+                total += scores.get(p).length;
+            }
+        }
+        float[] normalized = new float[Math.toIntExact(total)];
+        int off = 0;
+        for (Parameter p : tensors) {
+            float[] s = scores.get(p);
+            if (s == null) {
+                continue;
+            }
+            double mean = 0;
+            for (float v : s) {
+                mean += v;
+            }
+            mean /= s.length;
+            for (int i = 0; i < s.length; i++) {
+                normalized[off + i] = mean > 0 ? (float) (s[i] / mean) : 0f;
+            }
+            off += s.length;
+        }
+        if (budget <= 0 || normalized.length == 0) {
+            return new IdentityHashMap<>();
+        }
+        float[] sorted = normalized.clone();
+        Arrays.sort(sorted);
+        int k = (int) Math.min(budget, sorted.length);
+        float threshold = sorted[sorted.length - k];
+        long strictlyAbove = 0;
+        for (float v : normalized) {
+            if (v > threshold) {
+                strictlyAbove++;
+            }
+        }
+        long tiesAllowed = k - strictlyAbove;
+        Map<Parameter, Mask> masks = new IdentityHashMap<>();
+        off = 0;
+        for (Parameter p : tensors) {
+            float[] s = scores.get(p);
+            if (s == null) {
+                continue;
+            }
+            List<Integer> chosen = new ArrayList<>();
+            for (int i = 0; i < s.length; i++) {
+                float v = normalized[off + i];
+                if (v > threshold || (v == threshold && tiesAllowed-- > 0)) {
+                    chosen.add(i);
+                }
+            }
+            off += s.length;
+            if (!chosen.isEmpty()) {
+                masks.put(p, Mask.elements(chosen.stream().mapToInt(Integer::intValue).toArray(), p.rowCount(), p.colCount()));
+            }
+        }
+        return masks;
+    }
+}

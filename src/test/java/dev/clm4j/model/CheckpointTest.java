@@ -1,0 +1,106 @@
+package dev.clm4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clm4j.autograd.Ops;
+import dev.clm4j.io.InputError;
+import dev.clm4j.nn.Mask;
+import dev.clm4j.nn.Parameter;
+import dev.clm4j.nn.Pooling;
+import dev.clm4j.nn.TinyModels;
+import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.ReferenceBackend;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    private final Backend b = new ReferenceBackend();
+
+    @TempDir
+    Path dir;
+
+    private static Classifier model(Backend b, long seed) {
+        return TinyModels.tinyClassifier(b, 2, 3, Pooling.MEAN, seed);
+    }
+
+    @Test
+    void roundTripGivesIdenticalLogitsAndMask() throws IOException {
+        Classifier m = model(b, 1);
+        Parameter q = m.encoder().layers().get(1).attention().query().weight();
+        q.trainMasked(Mask.rows(new int[] {2, 5}, q.rowCount(), q.colCount()));
+        Checkpoint.save(dir, b, m, "tiny", List.of("a", "b", "c"), 16, List.of("overdraft"), "clm");
+        Checkpoint.Loaded loaded = Checkpoint.load(dir, b);
+        TinyModels.Batch batch = TinyModels.keywordBatch(b, new SplittableRandom(3), 4, 3, 7);
+        float[] before = m.logits(Ops.inference(b), batch.ids(), batch.seq()).value().data();
+        float[] after = loaded.model().logits(Ops.inference(b), batch.ids(), batch.seq()).value().data();
+        assertArrayEquals(before, after, 0f);
+        assertEquals(List.of("overdraft"), loaded.config().addedWords());
+        Parameter q2 = loaded.model().encoder().layers().get(1).attention().query().weight();
+        assertArrayEquals(new int[] {2, 5}, q2.mask().selectedRows());
+    }
+
+    @Test
+    void refusesTruncatedOrAlteredWeights() throws IOException {
+        Checkpoint.save(dir, b, model(b, 2), "tiny", List.of("a", "b", "c"), 16, List.of(), "full");
+        Path weights = dir.resolve(Checkpoint.readConfig(dir).weightsFile());
+        try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+            f.seek(f.length() - 10);
+            f.write(7);
+        }
+        String msg = assertThrows(InputError.class, () -> Checkpoint.load(dir, b)).getMessage();
+        assertTrue(msg.contains("altered"), msg);
+        try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+        assertThrows(InputError.class, () -> Checkpoint.load(dir, b));
+    }
+
+    @Test
+    void refusesDirectoryWithoutConfig() throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+        String msg = assertThrows(InputError.class, () -> Checkpoint.load(dir.resolve("empty"), b)).getMessage();
+        assertTrue(msg.contains("no config.json"), msg);
+    }
+
+    /** A process that saves checkpoints in a loop until killed. */
+    public static final class SaveForever {
+        public static void main(String[] args) throws IOException {
+            Backend backend = new ReferenceBackend();
+            Path out = Path.of(args[0]);
+            for (long i = 0; ; i++) {
+                Checkpoint.save(out, backend, model(backend, i), "tiny", List.of("a", "b", "c"), 16, List.of(), "full");
+                System.out.println("saved " + i);
+                System.out.flush();
+            }
+        }
+    }
+
+    @Test
+    void killedWhileSavingLeavesALoadableCheckpoint() throws Exception {
+        Path out = dir.resolve("model");
+        for (int trial = 0; trial < 3; trial++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), SaveForever.class.getName(), out.toString())
+                    .redirectErrorStream(true).start();
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line = reader.readLine();
+            assertTrue(line != null && line.startsWith("saved"), "child did not save: " + line);
+            // Let it get well into its next saves, then kill it without warning.
+            Thread.sleep(50 + 40L * trial);
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            Checkpoint.Loaded loaded = Checkpoint.load(out, b);
+            assertEquals(3, loaded.model().head().classes());
+        }
+    }
+}
