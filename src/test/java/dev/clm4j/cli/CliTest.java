@@ -1,0 +1,127 @@
+package dev.clm4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end: bad input gives one line and exit status 2; finetune, eval and predict agree. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Exit status, stdout and stderr of one run. */
+    record Run(int status, String out, String err) {
+    }
+
+    static synchronized Run run(String stdin, String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            int status = Main.run(args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        }
+    }
+
+    private Path file(String name, String content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private void assertBadInput(Run r, String... fragments) {
+        assertEquals(2, r.status(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertTrue(lines[0].startsWith("clm: "), r.err());
+        for (String f : fragments) {
+            assertTrue(lines[0].contains(f), "'" + f + "' not in: " + lines[0]);
+        }
+    }
+
+    private String good() {
+        StringBuilder sb = new StringBuilder("text,label\n");
+        String[][] rows = {{"my card was stolen", "lost"}, {"i lost my card", "lost"}, {"card missing please block it", "lost"},
+            {"send money to john", "transfer"}, {"transfer 50 dollars to mom", "transfer"}, {"wire cash to my landlord", "transfer"}};
+        for (int rep = 0; rep < 3; rep++) {
+            for (String[] r : rows) {
+                sb.append(r[0]).append(rep > 0 ? " now" : "").append(',').append(r[1]).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void badInputIsOneLineAndStatusTwo() throws Exception {
+        Path ok = file("ok.csv", good());
+        assertBadInput(run("", "finetune", "--train", dir.resolve("missing.csv").toString(), "--test", ok.toString()),
+                "missing.csv", "no such file");
+        assertBadInput(run("", "finetune", "--train", file("col.csv", "sentence,label\na,b\n").toString(), "--test", ok.toString()),
+                "col.csv:1:", "'text'");
+        assertBadInput(run("", "finetune", "--train", file("empty.csv", "text,label\nhi,a\n ,b\n").toString(), "--test", ok.toString()),
+                "empty.csv:3:", "empty text");
+        assertBadInput(run("", "finetune", "--train", file("one.csv", "text,label\nhi,a\nho,a\n").toString(), "--test", ok.toString()),
+                "one.csv", "only one class");
+        assertBadInput(run("", "finetune", "--train", file("quote.csv", "text,label\nhi,a\n\"open,b\n").toString(), "--test", ok.toString()),
+                "quote.csv:", "malformed CSV");
+        Path bad = dir.resolve("utf.csv");
+        Files.write(bad, new byte[] {'t', 'e', 'x', 't', ',', 'l', 'a', 'b', 'e', 'l', '\n', 'a', (byte) 0xFF, ',', 'b', '\n'});
+        assertBadInput(run("", "finetune", "--train", bad.toString(), "--test", ok.toString()), "utf.csv:2:", "invalid UTF-8");
+        assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "magic"),
+                "unknown method 'magic'");
+        Files.createDirectories(dir.resolve("nomodel"));
+        assertBadInput(run("", "eval", "--model", dir.resolve("nomodel").toString(), "--test", ok.toString()),
+                "nomodel", "no config.json");
+        assertBadInput(run("", "predict", "--model", dir.resolve("nomodel").toString()), "no config.json");
+        assertBadInput(run("", "bench", "fly"), "'infer' or 'train'");
+        assertBadInput(run("", "finetune", "--epochs", "x"), "--epochs");
+        assertFalse(Files.exists(dir.resolve("report.json")));
+    }
+
+    @Test
+    void finetuneThenEvalReproducesAccuracyAndPredictAnswers() throws Exception {
+        Path train = file("train.csv", good());
+        Path test = file("test.csv", "text,label\nsomeone took my card,lost\nplease send 20 dollars to sarah "
+                + "x".repeat(0) + ",transfer\n" + "transfer " + "money ".repeat(40) + "to my friend,transfer\n");
+        Path model = dir.resolve("model");
+        Path report = dir.resolve("report.json");
+        Run r = run("", "finetune", "--train", train.toString(), "--test", test.toString(), "--method", "head",
+                "--epochs", "1", "--max-len", "16", "--val-fraction", "0", "--out", model.toString(), "--report", report.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode rep = new ObjectMapper().readTree(report.toFile());
+        for (String key : new String[] {"method", "model", "train", "test", "seed", "epochs", "accuracy", "macro_f1",
+            "train_seconds", "trainable_params", "total_params", "peak_heap_bytes"}) {
+            assertTrue(rep.has(key), "report lacks " + key);
+        }
+        assertEquals(1, rep.get("truncated_test_texts").asInt(), "the long test text is cut and counted");
+        Run e = run("", "eval", "--model", model.toString(), "--test", test.toString());
+        assertEquals(0, e.status(), e.err());
+        assertTrue(e.out().contains(String.format("accuracy %.4f", rep.get("accuracy").asDouble())), e.out() + " vs " + rep);
+        Run p = run("my card is gone\nsend cash to bob\n", "predict", "--model", model.toString());
+        assertEquals(0, p.status(), p.err());
+        String[] lines = p.out().strip().split("\n");
+        assertEquals(2, lines.length, p.out());
+        JsonNode first = new ObjectMapper().readTree(lines[0]);
+        assertTrue(first.has("label") && first.has("score"), lines[0]);
+    }
+}
