@@ -105,7 +105,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 .run(m, trainData, testData, labels);
 
         System.out.printf("%s on %s: accuracy %.4f, macro-F1 %.4f (%d test texts), trained in %.1fs, %d of %d parameters trainable%n",
-                m.name(), inputs.train().getFileName(), outcome.test().accuracy(), outcome.test().macroF1(), outcome.test().total(),
+                m.name(), inputs.trainName(), outcome.test().accuracy(), outcome.test().macroF1(), outcome.test().total(),
                 outcome.training().trainSeconds(), outcome.training().trainableParams(), outcome.training().totalParams());
         if (outcome.test().unseenGoldLabels() > 0) {
             System.out.printf("%d test texts have labels never seen in training (counted as errors)%n", outcome.test().unseenGoldLabels());
@@ -119,8 +119,8 @@ final class FinetuneCommand implements Callable<Integer> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("method", m.name());
             r.put("model", card.name());
-            r.put("train", inputs.train().toString());
-            r.put("test", inputs.test().toString());
+            r.put("train", inputs.trainName());
+            r.put("test", inputs.testName());
             r.put("seed", seed);
             r.put("epochs", epochs);
             r.put("accuracy", outcome.test().accuracy());
