@@ -10,11 +10,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** ONNX Runtime (Java API) running the model's own ONNX graph: the independent oracle for our encoder. */
-final class OnnxRuntimeOracle implements AutoCloseable {
+public final class OnnxRuntimeOracle implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
-    OnnxRuntimeOracle(ModelCard card) throws Exception {
+    public OnnxRuntimeOracle(ModelCard card) throws Exception {
         byte[] model;
         try (InputStream in = OnnxRuntimeOracle.class.getResourceAsStream("/" + card.onnxResource())) {
             if (in == null) {
@@ -28,7 +28,7 @@ final class OnnxRuntimeOracle implements AutoCloseable {
     }
 
     /** last_hidden_state [batch, length, hidden] flattened, for padded ids and a 0/1 mask. */
-    float[] lastHiddenState(int[] ids, float[] mask, int batch, int length) throws Exception {
+    public float[] lastHiddenState(int[] ids, float[] mask, int batch, int length) throws Exception {
         long[] idv = new long[ids.length];
         long[] maskv = new long[ids.length];
         long[] types = new long[ids.length];

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# JMH kernel benchmarks of the cpu backend (benchmarks/jmh/java), built by the `jmh` Maven profile.
+# Usage: benchmarks/jmh.sh [JMH options, e.g. -p threads=1 gemm]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -Pjmh -DskipTests test-compile >&2
+cp=$(mvn -q -B -Pjmh dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+exec java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" org.openjdk.jmh.Main "$@"
