@@ -59,6 +59,14 @@ public final class Trainer {
             }
         }
 
+        FrozenPrefixCache cache = null;
+        int lowest = model.encoder().lowestTrainableLayer();
+        if (lowest > 0) {
+            long t0 = System.nanoTime();
+            cache = FrozenPrefixCache.build(backend, model, train, lowest, Math.max(64, config.batchSize()), padId);
+            log.printf("layers below %d are frozen: their output is computed once (%d floats, %.1fs)%n", lowest,
+                    cache.floats(), (System.nanoTime() - t0) / 1e9);
+        }
         AdamW opt = AdamW.standard(backend, (float) config.weightDecay());
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
@@ -80,7 +88,9 @@ public final class Trainer {
                     TokenBatch batch = TokenBatch.of(backend, train, rows, padId);
                     Tape tape = new Tape();
                     Ops ops = new Ops(backend, tape);
-                    Var loss = ops.crossEntropy(model.logits(ops, batch.ids(), batch.seq()), batch.labels());
+                    Var logits = cache == null ? model.logits(ops, batch.ids(), batch.seq())
+                            : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
+                    Var loss = ops.crossEntropy(logits, batch.labels());
                     double l = backend.download(loss.value())[0];
                     lossSum += l;
                     lossCount++;

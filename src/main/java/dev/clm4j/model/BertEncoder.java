@@ -33,11 +33,44 @@ public final class BertEncoder implements Module {
 
     /** Hidden states [batch * length, hidden] of a padded batch of token ids. */
     public Var forward(Ops ops, Indices tokenIds, Sequences seq) {
+        return forwardFrom(ops, forwardUpTo(ops, tokenIds, seq, 0), seq, 0);
+    }
+
+    /** The input of layer {@code layer}: embeddings and the layers below it. */
+    public Var forwardUpTo(Ops ops, Indices tokenIds, Sequences seq, int layer) {
         Var x = embeddings.forward(ops, tokenIds, seq);
-        for (EncoderLayer layer : layers) {
-            x = layer.forward(ops, x, seq);
+        for (int l = 0; l < layer; l++) {
+            x = layers.get(l).forward(ops, x, seq);
         }
         return x;
+    }
+
+    /** Runs layers {@code layer} and up on the given input of that layer. */
+    public Var forwardFrom(Ops ops, Var x, Sequences seq, int layer) {
+        for (int l = layer; l < layers.size(); l++) {
+            x = layers.get(l).forward(ops, x, seq);
+        }
+        return x;
+    }
+
+    /**
+     * The lowest layer holding a trainable parameter: 0 when the embeddings train, the number of
+     * layers when nothing in the encoder trains.
+     */
+    public int lowestTrainableLayer() {
+        for (Parameter p : embeddings.parameters()) {
+            if (p.trainable()) {
+                return 0;
+            }
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            for (Parameter p : layers.get(l).parameters()) {
+                if (p.trainable()) {
+                    return l;
+                }
+            }
+        }
+        return layers.size();
     }
 
     /**

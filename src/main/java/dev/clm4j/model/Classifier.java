@@ -35,6 +35,11 @@ public final class Classifier implements Module {
         return head.forward(ops, encoder.forward(ops, tokenIds, seq), seq);
     }
 
+    /** Class logits from the given input of encoder layer {@code layer} (a cached frozen prefix). */
+    public Var logitsFrom(Ops ops, Var layerInput, Sequences seq, int layer) {
+        return head.forward(ops, encoder.forwardFrom(ops, layerInput, seq, layer), seq);
+    }
+
     public BertEncoder encoder() {
         return encoder;
     }
