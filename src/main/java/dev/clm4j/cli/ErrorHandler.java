@@ -16,7 +16,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         if (t instanceof UncheckedIOException u) {
             t = u.getCause();
         }
-        if (t instanceof UserError || t instanceof InputError) {
+        if (t instanceof InputError) {
             cmd.getErr().println("clm: " + t.getMessage());
             return BAD_INPUT;
         }

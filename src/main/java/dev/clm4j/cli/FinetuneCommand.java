@@ -86,6 +86,9 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (epochs < 1 || batch < 1 || maxLen < 8 || valFraction < 0 || valFraction >= 1) {
+            throw new UserError("finetune: need --epochs >= 1, --batch >= 1, --max-len >= 8, 0 <= --val-fraction < 1");
+        }
         Inputs inputs = Inputs.resolve(train, test);
         DatasetReader reader = columns.reader();
         List<Example> trainData = reader.read(inputs.train());
@@ -93,9 +96,6 @@ final class FinetuneCommand implements Callable<Integer> {
         LabelSet labels = LabelSet.fromTraining(trainData, inputs.train());
         ClmOptions clmOptions = clm.options(seed);
         TrainingMethod m = CliSupport.method(method, clmOptions);
-        if (epochs < 1 || batch < 1 || maxLen < 8 || valFraction < 0 || valFraction >= 1) {
-            throw new UserError("finetune: need --epochs >= 1, --batch >= 1, --max-len >= 8, 0 <= --val-fraction < 1");
-        }
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();
         TrainConfig config = new TrainConfig(epochs, batch, lr != null ? lr : m.defaultEncoderLr(), headLr, maxLen, seed,

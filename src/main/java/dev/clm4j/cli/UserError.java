@@ -1,22 +1,15 @@
 package dev.clm4j.cli;
 
+import dev.clm4j.io.InputError;
+
 /**
- * A problem with what the user gave us (a file, a row, an option), as opposed to a bug. It is
- * printed as one line, `clm: FILE:LINE: problem`, and the process exits with status 2.
+ * A problem with an option the user gave (as opposed to a file, which is an {@link InputError}):
+ * printed as one line, `clm: problem`, with exit status 2.
  */
-public class UserError extends RuntimeException {
+public class UserError extends InputError {
     private static final long serialVersionUID = 1L;
 
     public UserError(String message) {
         super(message);
-    }
-
-    public UserError(String message, Throwable cause) {
-        super(message, cause);
-    }
-
-    /** An error located in a file, optionally at a line (line <= 0: no line). */
-    public static UserError at(String file, long line, String problem) {
-        return new UserError(line > 0 ? file + ":" + line + ": " + problem : file + ": " + problem);
     }
 }
