@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
 mvn -q -B -DskipTests package test-compile >&2
-cp=$(mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
+cp=$(cat target/test-classpath.txt)
 java_run() { java -Xmx8g --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2); }
 ratio() { python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); print(f'{sys.argv[3]}: {a[\"ms_per_iter\"]:.0f} ms vs {b[\"ms_per_iter\"]:.0f} ms, ratio {a[\"ms_per_iter\"]/b[\"ms_per_iter\"]:.2f}')" "$1" "$2" "$3"; }
 

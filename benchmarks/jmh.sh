@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -Pjmh -DskipTests test-compile >&2
-cp=$(mvn -q -B -Pjmh dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+mvn -q -B -Pjmh dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
+cp=$(cat target/test-classpath.txt)
 exec java --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" org.openjdk.jmh.Main "$@"
