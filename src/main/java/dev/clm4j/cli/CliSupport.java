@@ -25,7 +25,7 @@ final class CliSupport {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         } catch (UnsupportedOperationException e) {
-            throw new UserError("backend '" + name + "' cannot run here: " + e.getMessage());
+            throw new UserError("--backend " + name + ": " + e.getMessage());
         }
     }
 
