@@ -1,199 +1,212 @@
 package dev.clm4j.tensor.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import static dev.clm4j.tensor.cpu.GemmKernels.MR;
+import static dev.clm4j.tensor.cpu.GemmKernels.NR;
+
+import java.util.Arrays;
 
 /**
- * Single-precision GEMM, C = op(A) op(B) + beta C, row-major, in the BLIS style: op(B) is packed
- * into panels of NR columns and op(A) into panels of MR rows (packing absorbs the transposes and
- * makes every inner-loop access contiguous), then an MR x NR register-tile micro-kernel of vector
- * FMAs runs over a KC-deep slice. Work is split over row blocks across threads.
+ * Single-precision GEMM, C = op(A) op(B) + beta C on row-major matrices, in the BLIS manner. The
+ * depth is cut into slices of at most KC. For each slice, op(B) is packed once into NR-wide
+ * micro-panels shared by all threads (in parallel, see {@link GemmPacking}); then the threads take
+ * row blocks of C in turn: each packs its MC rows of op(A) into its own buffer and runs the
+ * {@link GemmKernels} register tiles over them and the shared B panels.
+ *
+ * <p>Cache plan (per core: 32 KiB L1, 1 MiB L2 on the machines we tune on): the block's packed A
+ * (MC x KC = 96 x 384 floats, 144 KiB) is written and re-read in L2, never round-tripping through
+ * memory; one B micro-panel (KC x NR = 384 x 64, 96 KiB) sits in L2 while all the block's A
+ * micro-panels (9 KiB each, L1) pass it. The shared packed B slice (KC x n) lives in L3. Measured
+ * on 4096 x 384 x 384: packing A per block instead of all of A up front gained 15%, KC = 384
+ * beat 256 and 512 by 10-20%, MC anywhere in 48..192 made no difference.
  */
 final class Gemm {
-    static final VectorSpecies<Float> S = Integer.getInteger("clm.gemm.bits", 0) == 256 ? FloatVector.SPECIES_256
-            : FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
-    static final int MR = 6;
-    static final int NR = 2 * L;
-    private static final int KC = Integer.getInteger("clm.gemm.kc", 512);
-    private static final int MC = Integer.getInteger("clm.gemm.mcTiles", 16) * MR;
-    private static final int NC = Integer.getInteger("clm.gemm.nc", 512);
-
-    private static final float TOUCH_SENTINEL = 1.2345678e-30f;
-    @SuppressWarnings("unused")
-    private static float sink;
+    /** Depth of one slice: k = 384 (the encoder's hidden size) runs as a single slice. */
+    private static final int KC = Integer.getInteger("clm.gemm.kc", 384);
+    /** Rows of C per task (a multiple of MR). */
+    private static final int MC = roundUp(Integer.getInteger("clm.gemm.mc", 96), MR);
+    /** Below this many multiply-adds a product runs on the calling thread alone. */
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
+    /** B panels per packing task. */
+    private static final int B_PANELS_PER_TASK = 2;
+    static final boolean I_OUTER = Boolean.getBoolean("clm.gemm.iouter");
 
     private final Parallel parallel;
+    /** Packed B of the calling thread, kept between products (grown on demand). */
+    private final ThreadLocal<float[]> packedB = ThreadLocal.withInitial(() -> new float[0]);
+    /** Packed A block of each thread that runs blocks. */
+    private final ThreadLocal<float[]> packedA = ThreadLocal.withInitial(() -> new float[0]);
 
     Gemm(Parallel parallel) {
         this.parallel = parallel;
     }
 
+    private static int roundUp(int x, int multiple) {
+        return Math.max(multiple, (x + multiple - 1) / multiple * multiple);
+    }
+
     /**
-     * @param a   op(A) is m x k: A is [m, k] (lda = k) or, transposed, [k, m] (lda = m)
-     * @param b   op(B) is k x n: B is [k, n] (ldb = n) or, transposed, [n, k] (ldb = k)
-     * @param c   [m, n], ldc = n
+     * Dense C = op(A) op(B) + beta C with op(A) m x k, op(B) k x n, C m x n (row stride n).
+     *
+     * @param a A stored as [m, k], or as [k, m] when transA
+     * @param b B stored as [k, n], or as [n, k] when transB
      */
     void multiply(float[] a, boolean transA, float[] b, boolean transB, float[] c, int m, int n, int k, float beta) {
-        scale(c, m * n, beta);
-        if (m == 0 || n == 0 || k == 0) {
+        multiply(MatrixView.of(a, transA ? m : k), transA, MatrixView.of(b, transB ? k : n), transB,
+                MatrixView.of(c, n), m, n, k, beta, true);
+    }
+
+    /**
+     * C = op(A) op(B) + beta C on strided views. With beta = 0 the old C is never read (NaNs there do
+     * not survive), as in the reference. With {@code mayFork} false the product runs on the calling
+     * thread (for callers that are already one task of a parallel loop).
+     */
+    void multiply(MatrixView a, boolean transA, MatrixView b, boolean transB, MatrixView c, int m, int n, int k,
+                  float beta, boolean mayFork) {
+        if (m == 0 || n == 0) {
             return;
         }
-        int lda = transA ? m : k;
-        int ldb = transB ? k : n;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int panels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                float[] bp = new float[panels * kc * NR];
-                packB(b, ldb, transB, pc, kc, jc, nc, bp);
-                int blocks = (m + MC - 1) / MC;
-                final int fjc = jc;
-                final int fpc = pc;
-                parallel.forEach(blocks, blk -> {
-                    int ic = blk * MC;
-                    int mc = Math.min(MC, m - ic);
-                    float[] ap = new float[((mc + MR - 1) / MR) * kc * MR];
-                    packA(a, lda, transA, ic, mc, fpc, kc, ap);
-                    float[] edge = new float[MR * NR];
-                    // Row panels outer, column panels inner: consecutive tiles of C are adjacent in
-                    // memory, so the hardware prefetcher streams C while the A panel stays in L1.
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        int aOff = (ir / MR) * kc * MR;
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int bOff = (jr / NR) * kc * NR;
-                            int cOff = (ic + ir) * n + fjc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kc, ap, aOff, bp, bOff, c, cOff, n);
-                            } else {
-                                java.util.Arrays.fill(edge, 0f);
-                                kernel(kc, ap, aOff, bp, bOff, edge, 0, NR);
-                                for (int r = 0; r < mr; r++) {
-                                    for (int j = 0; j < nr; j++) {
-                                        c[cOff + r * n + j] += edge[r * NR + j];
-                                    }
-                                }
-                            }
-                        }
-                    }
+        if (k == 0 || beta != 0f && beta != 1f) {
+            scale(c, m, n, beta);
+            if (k == 0) {
+                return;
+            }
+            beta = 1f;
+        }
+        boolean overwrite = beta == 0f;
+        int slices = (k + KC - 1) / KC;
+        int kcMax = (k + slices - 1) / slices; // equal slices: no thin last slice
+        int bPanels = GemmPacking.panels(n, NR);
+        float[] bp = grow(packedB, bPanels * kcMax * NR);
+        boolean inParallel = mayFork && (long) m * n * k >= PARALLEL_MIN_MACS && parallel.threads() > 1;
+        int[] tile = tileShape(m, n, inParallel ? parallel.threads() : 1);
+        int mc = tile[0];
+        int nc = tile[1];
+        int rowTiles = (m + mc - 1) / mc;
+        int colTiles = (n + nc - 1) / nc;
+        int bTasks = (bPanels + B_PANELS_PER_TASK - 1) / B_PANELS_PER_TASK;
+
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            int depth = pc;
+            boolean accumulate = !(overwrite && pc == 0);
+            if (inParallel) {
+                parallel.forEach(bTasks, t -> GemmPacking.packB(b, transB, n, depth, kc, bp,
+                        t * B_PANELS_PER_TASK, Math.min(bPanels, (t + 1) * B_PANELS_PER_TASK)));
+                parallel.forEach(rowTiles * colTiles, t -> {
+                    int i0 = (t / colTiles) * mc;
+                    int j0 = (t % colTiles) * nc;
+                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), j0, Math.min(n, j0 + nc),
+                            accumulate);
                 });
+            } else {
+                GemmPacking.packB(b, transB, n, depth, kc, bp, 0, bPanels);
+                for (int i0 = 0; i0 < m; i0 += mc) {
+                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), 0, n, accumulate);
+                }
             }
         }
     }
 
-    private static void scale(float[] c, int len, float beta) {
+    /**
+     * Row blocks of MC and, only when that leaves fewer than three blocks per thread (the dynamic
+     * schedule needs some slack to balance), column blocks too; a column block re-packs its rows of
+     * A, so columns are split last. Both stay whole multiples of the register tile.
+     */
+    private static int[] tileShape(int m, int n, int threads) {
+        int mc = Math.min(MC, roundUp(m, MR));
+        int nc = roundUp(n, NR);
+        int want = threads == 1 ? 1 : 3 * threads;
+        while (tiles(m, n, mc, nc) < want) {
+            if (mc > 2 * MR) {
+                mc = roundUp(mc / 2, MR);
+            } else if (nc > NR) {
+                nc = roundUp(nc / 2, NR);
+            } else {
+                break;
+            }
+        }
+        return new int[] {mc, nc};
+    }
+
+    private static long tiles(int m, int n, int mc, int nc) {
+        return (long) ((m + mc - 1) / mc) * ((n + nc - 1) / nc);
+    }
+
+    /**
+     * Rows [i0, i1) x columns [j0, j1) of C from one depth slice (i0, j0 multiples of MR, NR): packs
+     * the rows of op(A) into this thread's buffer, then B micro-panels outer, A micro-panels inner.
+     */
+    private void block(MatrixView a, boolean transA, float[] bp, MatrixView c, int pc, int kc,
+                       int i0, int i1, int j0, int j1, boolean accumulate) {
+        float[] ap = grow(packedA, GemmPacking.panels(i1 - i0, MR) * kc * MR);
+        GemmPacking.packA(a, transA, i1, i0, pc, kc, ap);
+        float[] cv = c.data();
+        int ldc = c.ld();
+        float[] edge = null;
+        boolean iOuter = I_OUTER;
+        int jSteps = (j1 - j0 + NR - 1) / NR;
+        int iSteps = (i1 - i0 + MR - 1) / MR;
+        for (int outer = 0; outer < (iOuter ? iSteps : jSteps); outer++) {
+            for (int inner = 0; inner < (iOuter ? jSteps : iSteps); inner++) {
+                int j = j0 + (iOuter ? inner : outer) * NR;
+                int i = i0 + (iOuter ? outer : inner) * MR;
+                int cols = Math.min(NR, j1 - j);
+                int bOff = (j / NR) * kc * NR;
+                int rows = Math.min(MR, i1 - i);
+                int aOff = ((i - i0) / MR) * kc * MR;
+                int cOff = c.off() + i * ldc + j;
+                if (rows == MR && cols == NR) {
+                    if (!accumulate) {
+                        GemmKernels.zeroTile(cv, cOff, ldc); // cheap: the kernel re-reads it from L1
+                    }
+                    GemmKernels.kernel(kc, ap, aOff, bp, bOff, cv, cOff, ldc);
+                    continue;
+                }
+                // A ragged edge: compute the full register tile aside, keep the part inside C.
+                if (edge == null) {
+                    edge = new float[MR * NR];
+                } else {
+                    Arrays.fill(edge, 0f);
+                }
+                GemmKernels.kernel(kc, ap, aOff, bp, bOff, edge, 0, NR);
+                for (int r = 0; r < rows; r++) {
+                    int dst = cOff + r * ldc;
+                    if (accumulate) {
+                        for (int x = 0; x < cols; x++) {
+                            cv[dst + x] += edge[r * NR + x];
+                        }
+                    } else {
+                        System.arraycopy(edge, r * NR, cv, dst, cols);
+                    }
+                }
+            }
+        }
+    }
+
+    /** C *= beta over its m x n entries; beta = 0 writes zeros (old NaNs do not survive). */
+    private static void scale(MatrixView c, int m, int n, float beta) {
         if (beta == 1f) {
             return;
         }
-        if (beta == 0f) {
-            java.util.Arrays.fill(c, 0, len, 0f);
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            c[i] *= beta;
-        }
-    }
-
-    /** op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels, p-major inside a panel, zero-padded. */
-    private static void packB(float[] b, int ldb, boolean transB, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int base = (jr / NR) * kc * NR;
-            for (int p = 0; p < kc; p++) {
-                int dst = base + p * NR;
-                if (!transB) {
-                    System.arraycopy(b, (pc + p) * ldb + jc + jr, bp, dst, nr);
-                } else {
-                    for (int j = 0; j < nr; j++) {
-                        bp[dst + j] = b[(jc + jr + j) * ldb + pc + p];
-                    }
-                }
-            }
-        }
-    }
-
-    /** op(A)[ic..ic+mc, pc..pc+kc] into MR-tall panels, p-major inside a panel, zero-padded. */
-    private static void packA(float[] a, int lda, boolean transA, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int base = (ir / MR) * kc * MR;
-            if (transA) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, (pc + p) * lda + ic + ir, ap, base + p * MR, mr);
-                }
+        float[] cv = c.data();
+        for (int i = 0; i < m; i++) {
+            int off = c.off() + i * c.ld();
+            if (beta == 0f) {
+                Arrays.fill(cv, off, off + n, 0f);
             } else {
-                for (int r = 0; r < mr; r++) {
-                    int src = (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = a[src + p];
-                    }
+                for (int j = off; j < off + n; j++) {
+                    cv[j] *= beta;
                 }
             }
         }
     }
 
-    /** C[0..MR, 0..NR] += Apanel (kc x MR) * Bpanel (kc x NR): 12 vector accumulators. */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        // Touch the tile's C lines first, so that their cache misses overlap the FMA loop instead
-        // of stalling the final accumulate (measured: about 15% on products whose C is out of cache).
-        float touch = c[cOff] + c[cOff + L] + c[cOff + ldc] + c[cOff + ldc + L] + c[cOff + 2 * ldc]
-                + c[cOff + 2 * ldc + L] + c[cOff + 3 * ldc] + c[cOff + 3 * ldc + L] + c[cOff + 4 * ldc]
-                + c[cOff + 4 * ldc + L] + c[cOff + 5 * ldc] + c[cOff + 5 * ldc + L];
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ai = aOff;
-        int bi = bOff;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+    private static float[] grow(ThreadLocal<float[]> holder, int size) {
+        float[] buf = holder.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            holder.set(buf);
         }
-        // Written out rather than through a helper: C2 does not inline a helper into this large
-        // method, and passing the accumulators to a call boxes them (measured: 3x slower).
-        if (touch == TOUCH_SENTINEL) {
-            sink = touch; // keeps the touching loads alive; practically never taken
-        }
-        int o = cOff;
-        FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L);
-        o += ldc;
-        FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L);
-        o += ldc;
-        FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L);
-        o += ldc;
-        FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L);
-        o += ldc;
-        FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L);
-        o += ldc;
-        FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-        FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L);
+        return buf;
     }
 }
