@@ -7,7 +7,6 @@ import dev.clm4j.io.AtomicFiles;
 import dev.clm4j.io.InputError;
 import dev.clm4j.io.NamedArray;
 import dev.clm4j.io.safetensors.SafeTensors;
-import dev.clm4j.io.safetensors.SafeTensorsFile;
 import dev.clm4j.nn.ClassifierHead;
 import dev.clm4j.nn.Mask;
 import dev.clm4j.nn.Parameter;
@@ -95,33 +94,10 @@ public final class Checkpoint {
 
     public static Loaded load(Path dir, Backend backend) {
         CheckpointConfig config = readConfig(dir);
-        Path weights = dir.resolve(config.weightsFile()).normalize();
-        if (!weights.getParent().equals(dir.normalize()) && !weights.getParent().equals(dir.toAbsolutePath().normalize())) {
-            throw InputError.at(dir.resolve(CONFIG), 0, "weights_file must name a file in the model directory");
-        }
-        String actual;
+        Map<String, NamedArray> tensors = readWeights(dir, config);
+        Classifier model = skeleton(backend, config.architecture(), config.labels().size(), config.pooling());
         try {
-            actual = sha256(weights);
-        } catch (NoSuchFileException e) {
-            throw InputError.at(weights, 0, "missing weights file named by " + CONFIG);
-        } catch (IOException e) {
-            throw InputError.at(weights, 0, "cannot read: " + e.getMessage());
-        }
-        if (!actual.equals(config.weightsSha256())) {
-            throw InputError.at(weights, 0, "checksum mismatch: the weights file is truncated or was altered");
-        }
-        SafeTensorsFile file;
-        try {
-            file = SafeTensors.read(weights);
-        } catch (IOException e) {
-            throw InputError.at(weights, 0, e.getMessage());
-        }
-        BertEncoder encoder = new BertEncoder(backend, config.architecture(), 0);
-        ClassifierHead head = new ClassifierHead(backend, new SplittableRandom(0), config.architecture().hidden(),
-                config.labels().size(), Pooling.parse(config.pooling()));
-        Classifier model = new Classifier(encoder, head);
-        try {
-            WeightLoader.load(backend, model.parameters(), file.tensors(), weights.toString());
+            WeightLoader.load(backend, model.parameters(), tensors, dir.resolve(config.weightsFile()).toString());
         } catch (IllegalArgumentException e) {
             throw new InputError(e.getMessage(), e);
         }
@@ -135,6 +111,43 @@ public final class Checkpoint {
             }
         }
         return new Loaded(model, config);
+    }
+
+    /** The weights a config names, checked against its SHA-256: a missing, truncated or altered file is an InputError. */
+    public static Map<String, NamedArray> readWeights(Path dir, CheckpointConfig config) {
+        Path weights = dir.resolve(config.weightsFile()).normalize();
+        if (!weights.getParent().equals(dir.normalize()) && !weights.getParent().equals(dir.toAbsolutePath().normalize())) {
+            throw InputError.at(dir.resolve(CONFIG), 0, "weights_file must name a file in the model directory");
+        }
+        return readVerified(weights, config.weightsSha256(), "the weights file");
+    }
+
+    /** A safetensors file whose SHA-256 must be {@code sha256}. */
+    static Map<String, NamedArray> readVerified(Path file, String sha256, String what) {
+        String actual;
+        try {
+            actual = sha256(file);
+        } catch (NoSuchFileException e) {
+            throw InputError.at(file, 0, "missing " + what + " named by the config");
+        } catch (IOException e) {
+            throw InputError.at(file, 0, "cannot read: " + e.getMessage());
+        }
+        if (!actual.equals(sha256)) {
+            throw InputError.at(file, 0, "checksum mismatch: " + what + " is truncated or was altered");
+        }
+        try {
+            return SafeTensors.read(file).tensors();
+        } catch (IOException e) {
+            throw InputError.at(file, 0, e.getMessage());
+        }
+    }
+
+    /** A classifier of this shape with placeholder weights, to load saved weights into. */
+    static Classifier skeleton(Backend backend, BertConfig architecture, int classes, String pooling) {
+        BertEncoder encoder = new BertEncoder(backend, architecture, 0);
+        ClassifierHead head = new ClassifierHead(backend, new SplittableRandom(0), architecture.hidden(), classes,
+                Pooling.parse(pooling));
+        return new Classifier(encoder, head);
     }
 
     static String sha256(Path file) throws IOException {
