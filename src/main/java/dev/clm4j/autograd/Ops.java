@@ -67,10 +67,7 @@ public final class Ops {
 
     /** y = x W^T + b, with x [n, in], W [out, in], b [out] (b may be null). */
     public Var linear(Var x, Var w, Var bias) {
-        Tensor y = backend.matmul(x.value(), false, w.value(), true);
-        if (bias != null) {
-            y = backend.addBias(y, bias.value());
-        }
+        Tensor y = backend.linear(x.value(), w.value(), bias == null ? null : bias.value());
         boolean track = tracks(x, w, bias);
         Var out = new Var(y, track);
         if (track) {

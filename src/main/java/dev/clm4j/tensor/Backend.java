@@ -48,6 +48,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A linear layer's forward product: x [n, in] times w [out, in] transposed, plus the bias [out]
+     * on every row (bias may be null). Backends fuse the bias into the product where they can.
+     */
+    default Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        Tensor y = matmul(x, false, w, true);
+        return bias == null ? y : addBias(y, bias);
+    }
+
+    /**
      * The sparse weight gradient: out[r, :] = sum_i dy[i, rows[r]] * x[i, :] + beta * out[r, :],
      * for the selected output rows of a linear layer only (gather the columns of dy, one small GEMM).
      * dy is [n, out], x is [n, in], out is [rows.length, in].

@@ -96,6 +96,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (bias == null) {
+            return matmul(x, false, w, true);
+        }
+        int m = x.rows();
+        int k = x.cols();
+        int n = w.rows();
+        Shapes.require(w.cols() == k, "linear: x %s, weight %s", Shapes.str(x), Shapes.str(w));
+        Shapes.require(bias.size() == n, "linear: weight %s, bias %s", Shapes.str(w), Shapes.str(bias));
+        float[] out = new float[m * n];
+        gemm.multiplyBias(x.data(), false, w.data(), true, bias.data(), out, m, n, k);
+        return Tensor.host(out, m, n);
+    }
+
+    @Override
     public void rowGradInto(Tensor dy, Tensor x, Indices rows, Tensor out, float beta) {
         int n = dy.rows();
         int outFeatures = dy.cols();

@@ -56,12 +56,33 @@ final class Gemm {
     }
 
     /**
+     * C = op(A) op(B) + bias, the bias broadcast over the rows of C. The bias is written where the
+     * overwriting product would zero each register tile, so it costs no pass over C of its own.
+     */
+    void multiplyBias(float[] a, boolean transA, float[] b, boolean transB, float[] bias, float[] c, int m, int n, int k) {
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, 0, c, i * n, n);
+            }
+            return;
+        }
+        multiply(MatrixView.of(a, transA ? m : k), transA, MatrixView.of(b, transB ? k : n), transB,
+                MatrixView.of(c, n), m, n, k, 0f, true, bias);
+    }
+
+    /**
      * C = op(A) op(B) + beta C on strided views. With beta = 0 the old C is never read (NaNs there do
      * not survive), as in the reference. With {@code mayFork} false the product runs on the calling
      * thread (for callers that are already one task of a parallel loop).
      */
     void multiply(MatrixView a, boolean transA, MatrixView b, boolean transB, MatrixView c, int m, int n, int k,
                   float beta, boolean mayFork) {
+        multiply(a, transA, b, transB, c, m, n, k, beta, mayFork, null);
+    }
+
+    /** As above; a non-null {@code bias} (length n, with beta = 0 and k > 0) is added to every row of C. */
+    private void multiply(MatrixView a, boolean transA, MatrixView b, boolean transB, MatrixView c, int m, int n, int k,
+                          float beta, boolean mayFork, float[] bias) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -96,12 +117,12 @@ final class Gemm {
                     int i0 = (t / colTiles) * mc;
                     int j0 = (t % colTiles) * nc;
                     block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), j0, Math.min(n, j0 + nc),
-                            accumulate);
+                            accumulate, bias);
                 });
             } else {
                 GemmPacking.packB(b, transB, n, depth, kc, bp, 0, bPanels);
                 for (int i0 = 0; i0 < m; i0 += mc) {
-                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), 0, n, accumulate);
+                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), 0, n, accumulate, bias);
                 }
             }
         }
@@ -137,7 +158,7 @@ final class Gemm {
      * the rows of op(A) into this thread's buffer, then B micro-panels outer, A micro-panels inner.
      */
     private void block(MatrixView a, boolean transA, float[] bp, MatrixView c, int pc, int kc,
-                       int i0, int i1, int j0, int j1, boolean accumulate) {
+                       int i0, int i1, int j0, int j1, boolean accumulate, float[] bias) {
         float[] ap = grow(packedA, GemmPacking.panels(i1 - i0, MR) * kc * MR);
         GemmPacking.packA(a, transA, i1, i0, pc, kc, ap);
         float[] cv = c.data();
@@ -157,7 +178,12 @@ final class Gemm {
                 int cOff = c.off() + i * ldc + j;
                 if (rows == MR && cols == NR) {
                     if (!accumulate) {
-                        GemmKernels.zeroTile(cv, cOff, ldc); // cheap: the kernel re-reads it from L1
+                        // cheap: the kernel re-reads the tile from L1
+                        if (bias == null) {
+                            GemmKernels.zeroTile(cv, cOff, ldc);
+                        } else {
+                            GemmKernels.biasTile(cv, cOff, ldc, bias, j);
+                        }
                     }
                     GemmKernels.kernel(kc, ap, aOff, bp, bOff, cv, cOff, ldc);
                     continue;
@@ -175,8 +201,12 @@ final class Gemm {
                         for (int x = 0; x < cols; x++) {
                             cv[dst + x] += edge[r * NR + x];
                         }
-                    } else {
+                    } else if (bias == null) {
                         System.arraycopy(edge, r * NR, cv, dst, cols);
+                    } else {
+                        for (int x = 0; x < cols; x++) {
+                            cv[dst + x] = edge[r * NR + x] + bias[j + x];
+                        }
                     }
                 }
             }

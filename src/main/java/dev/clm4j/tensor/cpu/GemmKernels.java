@@ -67,6 +67,16 @@ final class GemmKernels {
         }
     }
 
+    /** Writes bias[j0 .. j0 + NR) into each of the MR rows of a tile of C (row stride ldc). */
+    static void biasTile(float[] c, int cOff, int ldc, float[] bias, int j0) {
+        for (int j = 0; j < NR; j += L) {
+            FloatVector b = FloatVector.fromArray(S, bias, j0 + j);
+            for (int r = 0; r < MR; r++) {
+                b.intoArray(c, cOff + r * ldc + j);
+            }
+        }
+    }
+
     private static void wide(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         final int l = L;
         FloatVector z = FloatVector.zero(S);

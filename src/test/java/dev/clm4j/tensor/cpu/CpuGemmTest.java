@@ -69,6 +69,28 @@ class CpuGemmTest {
         }
     }
 
+    /** The linear layer's product with the bias fused into the tile initialisation. */
+    @Test
+    void linearWithFusedBias() {
+        Rand r = new Rand(4);
+        int shape = 0;
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            CpuBackend cpu = CPU[shape++ % CPU.length];
+            Tensor x = r.uniform(ref, 1f, m, k);
+            Tensor w = r.uniform(ref, 1f, n, k);
+            Tensor bias = r.uniform(ref, 1f, n);
+            float[] scale = ref.matmul(Tensor.host(Close.abs(x.data()), x.shape()), false,
+                    Tensor.host(Close.abs(w.data()), w.shape()), true).data();
+            for (int i = 0; i < scale.length; i++) {
+                scale[i] += Math.abs(bias.data()[i % n]);
+            }
+            String what = String.format("%dx%dx%d threads=%d", m, n, k, cpu.threads());
+            Close.scaled(ref.linear(x, w, bias).data(), cpu.linear(x, w, bias).data(), scale, TOL, what);
+            Close.scaled(ref.linear(x, w, null).data(), cpu.linear(x, w, null).data(), scale, TOL, what + " no bias");
+        }
+    }
+
     @Test
     void emptyDepthScalesByBeta() {
         Tensor a = Tensor.host(new float[0], 0, 3); // op(A) = A^T is 3 x 0
