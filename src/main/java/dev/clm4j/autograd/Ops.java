@@ -172,6 +172,51 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * Inverted dropout with a mask drawn from {@code seed}: each entry is kept with probability
+     * 1 - p and scaled by 1 / (1 - p), or zeroed. The mask is a pure function of the seed and the
+     * shape, so backward redraws it instead of storing it (and a finite-difference check sees the
+     * same mask on every evaluation). This primitive always applies the mask; whether a module
+     * drops out (training only) is its caller's decision. It runs on the host through
+     * download/upload: it is off by default and small next to the GEMMs it feeds.
+     */
+    public Var dropout(Var x, float p, long seed) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+        if (p == 0f) {
+            return x;
+        }
+        float[] keep = dropoutMask(seed, x.value().size(), p);
+        boolean track = tracks(x);
+        Var out = new Var(backend.upload(times(backend.download(x.value()), keep), x.value().shape()), track);
+        if (track) {
+            tape.record(() -> {
+                float[] scale = dropoutMask(seed, x.value().size(), p);
+                x.accumulateGrad(backend, backend.upload(times(backend.download(out.grad()), scale), x.value().shape()));
+            });
+        }
+        return out;
+    }
+
+    /** 1 / (1 - p) for a kept entry, 0 for a dropped one. */
+    static float[] dropoutMask(long seed, int n, float p) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float kept = 1f / (1f - p);
+        float[] m = new float[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = rng.nextFloat() < p ? 0f : kept;
+        }
+        return m;
+    }
+
+    private static float[] times(float[] values, float[] scale) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= scale[i];
+        }
+        return values;
+    }
+
     public Var gelu(Var x) {
         boolean track = tracks(x);
         Var out = new Var(backend.gelu(x.value()), track);

@@ -42,8 +42,13 @@ final class CliSupport {
     }
 
     static TrainingMethod method(String name, dev.clm4j.finetune.clm.ClmOptions options) {
+        return method(name, options, dev.clm4j.finetune.LoraOptions.defaults(), dev.clm4j.finetune.LayerSelection.DEFAULT_TOP);
+    }
+
+    static TrainingMethod method(String name, dev.clm4j.finetune.clm.ClmOptions options,
+                                 dev.clm4j.finetune.LoraOptions lora, int layersTop) {
         try {
-            return Methods.byName(name, options);
+            return Methods.byName(name, options, lora, layersTop);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

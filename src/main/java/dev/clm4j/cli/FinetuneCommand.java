@@ -33,7 +33,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Test file, same format. Default: the built-in demo test set.")
     Path test;
 
-    @Option(names = "--method", defaultValue = "clm", description = "clm, full, head, fisher-sparse, random-sparse (default ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "clm", description = "clm, full, head, lora, layers, fisher-sparse, random-sparse (default ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--model", defaultValue = ModelCard.DEFAULT, description = "Pretrained model card (default ${DEFAULT-VALUE}).")
@@ -79,6 +79,12 @@ final class FinetuneCommand implements Callable<Integer> {
     ClmMixin clm;
 
     @Mixin
+    LoraMixin lora;
+
+    @Mixin
+    LayersMixin layers;
+
+    @Mixin
     BackendMixin backendOptions;
 
     @Mixin
@@ -95,7 +101,7 @@ final class FinetuneCommand implements Callable<Integer> {
         List<Example> testData = reader.read(inputs.test());
         LabelSet labels = LabelSet.fromTraining(trainData, inputs.train());
         ClmOptions clmOptions = clm.options(seed);
-        TrainingMethod m = CliSupport.method(method, clmOptions);
+        TrainingMethod m = CliSupport.method(method, clmOptions, lora.options(), layers.top());
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();
         TrainConfig config = new TrainConfig(epochs, batch, lr != null ? lr : m.defaultEncoderLr(), headLr, maxLen, seed,

@@ -7,8 +7,9 @@ import dev.clm4j.tensor.Backend;
 import java.util.List;
 
 /**
- * When nothing below encoder layer L trains (and there is no dropout), the input of layer L for
- * each training example never changes: it is computed once and every step starts from it, so a
+ * When nothing below encoder layer L trains (and there is no dropout below it: LoRA's adapter
+ * dropout lives only in layers with trainable adapters, which are at or above L), the input of
+ * layer L for each training example never changes: it is computed once and every step starts from it, so a
  * sparse method confined to the top layers skips the bottom of the forward pass as well as of
  * the backward pass. Real tokens see only real keys, so an example's rows do not depend on the
  * padding of the batch it lands in: a step from the cache computes what the full forward would.

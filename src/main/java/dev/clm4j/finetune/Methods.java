@@ -6,18 +6,28 @@ import java.util.List;
 
 /** The finetuning methods by CLI name. */
 public final class Methods {
-    public static final List<String> NAMES = List.of("clm", "full", "head", "random-sparse", "fisher-sparse");
+    public static final List<String> NAMES = List.of("clm", "full", "head", "lora", "layers", "random-sparse",
+            "fisher-sparse");
 
     private Methods() {
     }
 
     /** The method of that name; an unknown name is an IllegalArgumentException listing the known ones. */
     public static TrainingMethod byName(String name, ClmOptions clm) {
+        return byName(name, clm, LoraOptions.defaults(), LayerSelection.DEFAULT_TOP);
+    }
+
+    /** As {@link #byName(String, ClmOptions)}, with the options of lora and of layers (its top layer count). */
+    public static TrainingMethod byName(String name, ClmOptions clm, LoraOptions lora, int layersTop) {
         switch (name) {
             case "full":
                 return new FullFinetuning();
             case "head":
                 return new HeadOnly();
+            case "lora":
+                return new LoraMethod(lora);
+            case "layers":
+                return new LayerSelection(layersTop);
             case "clm":
                 return new ClmMethod(ClmMethod.Selection.TOKEN_DRIVEN, clm);
             case "fisher-sparse":

@@ -47,7 +47,8 @@ public final class Trainer {
             probeSeconds = (System.nanoTime() - t0) / 1e9;
         }
 
-        method.configure(model, new MethodContext(backend, train, config, padId, log));
+        MethodContext context = new MethodContext(backend, train, config, padId, log);
+        method.configure(model, context);
         List<Parameter> headParams = model.head().parameters();
         headParams.forEach(Parameter::trainAll);
         Set<Parameter> head = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -131,6 +132,9 @@ public final class Trainer {
             trainableCount += p.trainableCount();
             total += p.value().size();
         }
+        // Counted before finish: a method's trainable parameters are those that trained (LoRA's
+        // adapters, which finish merges away), and the total includes them, as PEFT reports it.
+        method.finish(model, context);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainResult(history, bestEpoch, seconds, probeSeconds, trainableCount, total, PeakMemory.peakBytes(),
                 opt.stateSize());

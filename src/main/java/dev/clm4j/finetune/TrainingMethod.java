@@ -14,6 +14,15 @@ public interface TrainingMethod {
     /** The encoder learning rate this method trains best with, when --lr is not given. */
     double defaultEncoderLr();
 
-    /** Freezes, trains or masks the encoder's parameters. */
+    /** Freezes, trains or masks the encoder's parameters (and may add trainable ones, like adapters). */
     void configure(Classifier model, MethodContext context);
+
+    /**
+     * Called once by the trainer after training (best epoch restored), before the model is
+     * evaluated or saved: a method that changed the model's structure returns it to the plain
+     * architecture here (LoRA merges its adapters into the base weights), so the saved checkpoint
+     * loads and predicts with the normal model code. Most methods have nothing to do.
+     */
+    default void finish(Classifier model, MethodContext context) {
+    }
 }

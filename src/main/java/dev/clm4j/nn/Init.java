@@ -21,6 +21,19 @@ public final class Init {
         return backend.upload(v, shape);
     }
 
+    /** Uniform on [-bound, bound). */
+    public static Tensor uniform(Backend backend, SplittableRandom rng, double bound, int... shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+        return backend.upload(v, shape);
+    }
+
     public static Tensor filled(Backend backend, float value, int... shape) {
         int n = 1;
         for (int d : shape) {

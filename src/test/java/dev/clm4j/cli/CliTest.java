@@ -99,6 +99,17 @@ class CliTest {
     }
 
     @Test
+    void badLoraAndLayersOptionsAreUserErrors() throws Exception {
+        Path ok = file("ok.csv", good());
+        assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "lora",
+                "--lora-targets", "everything"), "--lora-targets", "'everything'");
+        assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "lora",
+                "--lora-rank", "0"), "--lora-rank");
+        assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "layers",
+                "--layers-top", "0"), "--layers-top");
+    }
+
+    @Test
     void finetuneThenEvalReproducesAccuracyAndPredictAnswers() throws Exception {
         Path train = file("train.csv", good());
         Path test = file("test.csv", "text,label\nsomeone took my card,lost\nplease send 20 dollars to sarah "

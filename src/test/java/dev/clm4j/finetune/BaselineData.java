@@ -1,0 +1,33 @@
+package dev.clm4j.finetune;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** The keyword task of the trainer tests as tokenized examples (3 classes, ids below 23). */
+final class BaselineData {
+    private BaselineData() {
+    }
+
+    static List<TokenizedExample> keywords(long seed, int n) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = rng.nextInt(3);
+            int len = 4 + rng.nextInt(6);
+            int[] ids = new int[len];
+            ids[0] = 1;
+            ids[len - 1] = 2;
+            for (int p = 1; p < len - 1; p++) {
+                ids[p] = 10 + rng.nextInt(13);
+            }
+            ids[1 + rng.nextInt(len - 2)] = 3 + label;
+            out.add(new TokenizedExample(ids, label, false));
+        }
+        return out;
+    }
+
+    static TrainConfig config(long seed) {
+        return new TrainConfig(2, 8, 1e-3, 1e-3, 16, seed, 0.1, 1.0, 0.01, 0, true, 3, 1e-2, 0.2);
+    }
+}
