@@ -1,5 +1,7 @@
 package dev.clm4j.model;
 
+import dev.clm4j.io.InputError;
+
 import dev.clm4j.io.NamedArray;
 import dev.clm4j.io.onnx.OnnxWeights;
 import dev.clm4j.tensor.Backend;
@@ -19,6 +21,7 @@ public final class Pretrained {
     }
 
     public static BertTokenizer tokenizer(ModelCard card) {
+        requireOnClassPath(card, card.tokenizerResource());
         return BertTokenizer.fromResource(card.tokenizerResource());
     }
 
@@ -30,7 +33,19 @@ public final class Pretrained {
         return encoder;
     }
 
+    /**
+     * A model whose weights jar is missing (the self-contained image ships without weights) is the
+     * user's to fix: one line naming the jar, exit status 2.
+     */
+    private static void requireOnClassPath(ModelCard card, String resource) {
+        if (Pretrained.class.getResource("/" + resource) == null) {
+            throw new InputError("model '" + card.name() + "': its weights are not on the class path; add the jar "
+                    + card.artifact() + " (in the self-contained image: put it in models/)");
+        }
+    }
+
     public static Map<String, NamedArray> weights(ModelCard card) {
+        requireOnClassPath(card, card.onnxResource());
         String resource = "/" + card.onnxResource();
         try (InputStream raw = Pretrained.class.getResourceAsStream(resource)) {
             if (raw == null) {
