@@ -17,6 +17,11 @@ public final class HeadOnly implements TrainingMethod {
     }
 
     @Override
+    public int frozenLayersHint(Classifier model) {
+        return model.encoder().layers().size();
+    }
+
+    @Override
     public void configure(Classifier model, MethodContext context) {
         model.encoder().parameters().forEach(Parameter::freeze);
     }

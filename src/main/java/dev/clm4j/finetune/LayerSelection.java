@@ -42,6 +42,11 @@ public final class LayerSelection implements TrainingMethod {
     }
 
     @Override
+    public int frozenLayersHint(Classifier model) {
+        return Math.max(0, model.encoder().layers().size() - top);
+    }
+
+    @Override
     public void configure(Classifier model, MethodContext context) {
         model.encoder().parameters().forEach(Parameter::freeze);
         List<EncoderLayer> layers = model.encoder().layers();

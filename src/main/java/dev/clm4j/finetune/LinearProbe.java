@@ -30,12 +30,19 @@ public final class LinearProbe {
 
     /** Pooled features [n, hidden] of the encoder as it is now. */
     public float[] features(Classifier model, List<TokenizedExample> data, Progress progress) {
+        return features(model, data, progress, null);
+    }
+
+    /** As above, starting each batch from the cached input of the cache's layer when there is one. */
+    float[] features(Classifier model, List<TokenizedExample> data, Progress progress, FrozenPrefixCache cache) {
         int hidden = model.encoder().config().hidden();
         float[] out = new float[data.size() * hidden];
         Ops ops = Ops.inference(backend);
         for (int[] rows : BatchPlan.evaluation(data, batchSize)) {
             TokenBatch batch = TokenBatch.of(backend, data, rows, padId);
-            Var pooled = model.head().pool(ops, model.encoder().forward(ops, batch.ids(), batch.seq()), batch.seq());
+            Var states = cache == null ? model.encoder().forward(ops, batch.ids(), batch.seq())
+                    : model.encoder().forwardFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
+            Var pooled = model.head().pool(ops, states, batch.seq());
             float[] f = backend.download(pooled.value());
             for (int i = 0; i < rows.length; i++) {
                 System.arraycopy(f, i * hidden, out, rows[i] * hidden, hidden);

@@ -40,10 +40,17 @@ public final class Trainer {
         long start = System.nanoTime();
         model.parameters().forEach(Parameter::freeze);
 
+        // Layers the method will leave frozen are computed once, before the probe, which then
+        // starts from them too: one pass over the frozen layers instead of two.
+        FrozenPrefixCache early = null;
+        int hint = method.frozenLayersHint(model);
+        if (hint > 0) {
+            early = buildCache(model, train, hint);
+        }
         double probeSeconds = 0;
         if (config.probeWarmStart()) {
             long t0 = System.nanoTime();
-            warmStartHead(model, train);
+            warmStartHead(model, train, early);
             probeSeconds = (System.nanoTime() - t0) / 1e9;
         }
 
@@ -62,12 +69,12 @@ public final class Trainer {
 
         FrozenPrefixCache cache = null;
         int lowest = model.encoder().lowestTrainableLayer();
-        if (lowest > 0) {
-            long t0 = System.nanoTime();
-            cache = FrozenPrefixCache.build(backend, model, train, lowest, Math.max(64, config.batchSize()), padId);
-            log.printf("layers below %d are frozen: their output is computed once (%d floats, %.1fs)%n", lowest,
-                    cache.floats(), (System.nanoTime() - t0) / 1e9);
+        if (early != null && early.layer() == lowest) {
+            cache = early;
+        } else if (lowest > 0) {
+            cache = buildCache(model, train, lowest);
         }
+        early = null;
         AdamW opt = AdamW.standard(backend, (float) config.weightDecay());
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
@@ -148,11 +155,19 @@ public final class Trainer {
         return Math.max(0.0, (double) (total - step + 1) / Math.max(1, total - warmup));
     }
 
-    private void warmStartHead(Classifier model, List<TokenizedExample> train) {
+    private FrozenPrefixCache buildCache(Classifier model, List<TokenizedExample> train, int layer) {
+        long t0 = System.nanoTime();
+        FrozenPrefixCache cache = FrozenPrefixCache.build(backend, model, train, layer, Math.max(64, config.batchSize()), padId);
+        log.printf("layers below %d are frozen: their output is computed once (%d floats, %.1fs)%n", layer,
+                cache.floats(), (System.nanoTime() - t0) / 1e9);
+        return cache;
+    }
+
+    private void warmStartHead(Classifier model, List<TokenizedExample> train, FrozenPrefixCache cache) {
         LinearProbe probe = new LinearProbe(backend, Math.max(64, config.batchSize()), padId);
         float[] features;
         try (Progress p = Progress.start("probe features", train.size(), "ex", log)) {
-            features = probe.features(model, train, p);
+            features = probe.features(model, train, p, cache);
         }
         int[] labels = train.stream().mapToInt(TokenizedExample::label).toArray();
         double loss = probe.fit(model, features, labels, config.probeEpochs(), config.probeLr(), config.seed());

@@ -18,6 +18,16 @@ public interface TrainingMethod {
     void configure(Classifier model, MethodContext context);
 
     /**
+     * The encoder layers below which this method will leave everything frozen, known before
+     * {@link #configure} (0 when unknown). The trainer then computes those layers once, for the
+     * linear probe's features and for every training step alike; a wrong hint costs only time,
+     * since the trainer checks it against what {@code configure} actually froze.
+     */
+    default int frozenLayersHint(Classifier model) {
+        return 0;
+    }
+
+    /**
      * Called once by the trainer after training (best epoch restored), before the model is
      * evaluated or saved: a method that changed the model's structure returns it to the plain
      * architecture here (LoRA merges its adapters into the base weights), so the saved checkpoint

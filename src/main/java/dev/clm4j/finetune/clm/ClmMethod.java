@@ -104,6 +104,14 @@ public final class ClmMethod implements TrainingMethod {
     }
 
     @Override
+    public int frozenLayersHint(Classifier model) {
+        if (options.trainNewTokens() && newTokenIds.length > 0) {
+            return 0;
+        }
+        return Math.max(0, Math.min(options.minLayer(), model.encoder().layers().size() - 1));
+    }
+
+    @Override
     public void configure(Classifier model, MethodContext context) {
         List<SparseMaskSelector.Candidate> candidates = new ArrayList<>();
         List<Parameter> linears = new ArrayList<>();
