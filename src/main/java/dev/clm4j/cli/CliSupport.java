@@ -47,8 +47,13 @@ final class CliSupport {
 
     static TrainingMethod method(String name, dev.clm4j.finetune.clm.ClmOptions options,
                                  dev.clm4j.finetune.LoraOptions lora, int layersTop) {
+        return method(name, options, lora, layersTop, dev.clm4j.finetune.PrefixTuning.DEFAULT_LENGTH);
+    }
+
+    static TrainingMethod method(String name, dev.clm4j.finetune.clm.ClmOptions options,
+                                 dev.clm4j.finetune.LoraOptions lora, int layersTop, int prefixLength) {
         try {
-            return Methods.byName(name, options, lora, layersTop);
+            return Methods.byName(name, options, lora, layersTop, prefixLength);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

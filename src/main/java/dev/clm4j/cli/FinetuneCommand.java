@@ -85,6 +85,9 @@ final class FinetuneCommand implements Callable<Integer> {
     LayersMixin layers;
 
     @Mixin
+    PrefixMixin prefix;
+
+    @Mixin
     BackendMixin backendOptions;
 
     @Mixin
@@ -101,7 +104,7 @@ final class FinetuneCommand implements Callable<Integer> {
         List<Example> testData = reader.read(inputs.test());
         LabelSet labels = LabelSet.fromTraining(trainData, inputs.train());
         ClmOptions clmOptions = clm.options(seed);
-        TrainingMethod m = CliSupport.method(method, clmOptions, lora.options(), layers.top());
+        TrainingMethod m = CliSupport.method(method, clmOptions, lora.options(), layers.top(), prefix.length());
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();
         TrainConfig config = new TrainConfig(epochs, batch, lr != null ? lr : m.defaultEncoderLr(), headLr, maxLen, seed,

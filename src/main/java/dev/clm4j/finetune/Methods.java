@@ -6,8 +6,8 @@ import java.util.List;
 
 /** The finetuning methods by CLI name. */
 public final class Methods {
-    public static final List<String> NAMES = List.of("clm", "full", "head", "lora", "layers", "random-sparse",
-            "fisher-sparse");
+    public static final List<String> NAMES = List.of("clm", "full", "head", "lora", "layers", "prefix",
+            "random-sparse", "fisher-sparse");
 
     private Methods() {
     }
@@ -19,6 +19,11 @@ public final class Methods {
 
     /** As {@link #byName(String, ClmOptions)}, with the options of lora and of layers (its top layer count). */
     public static TrainingMethod byName(String name, ClmOptions clm, LoraOptions lora, int layersTop) {
+        return byName(name, clm, lora, layersTop, PrefixTuning.DEFAULT_LENGTH);
+    }
+
+    /** With the prefix length of prefix tuning too. */
+    public static TrainingMethod byName(String name, ClmOptions clm, LoraOptions lora, int layersTop, int prefixLength) {
         switch (name) {
             case "full":
                 return new FullFinetuning();
@@ -28,6 +33,8 @@ public final class Methods {
                 return new LoraMethod(lora);
             case "layers":
                 return new LayerSelection(layersTop);
+            case "prefix":
+                return new PrefixTuning(prefixLength);
             case "clm":
                 return new ClmMethod(ClmMethod.Selection.TOKEN_DRIVEN, clm);
             case "fisher-sparse":

@@ -91,6 +91,22 @@ public final class BertEncoder implements Module {
         config = config.withVocabSize(vocab);
     }
 
+    /**
+     * Prefix tuning: every layer's self-attention gets {@code length} trainable key and value
+     * vectors (keys[l] and values[l] hold length x hidden values for layer l).
+     */
+    public void attachPrefix(int length, float[][] keys, float[][] values) {
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).attention().attachPrefix(keys[l], values[l], length);
+        }
+    }
+
+    /** Prefix vectors per layer (0 without prefix tuning). */
+    public int prefixLength() {
+        return layers.isEmpty() || layers.get(0).attention().attentionPrefix() == null ? 0
+                : layers.get(0).attention().attentionPrefix().length();
+    }
+
     public BertConfig config() {
         return config;
     }

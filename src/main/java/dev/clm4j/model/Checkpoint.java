@@ -63,7 +63,8 @@ public final class Checkpoint {
         SafeTensors.write(weights, tensors, Map.of("format", "pt", "producer", "clm4j"));
         CheckpointConfig config = new CheckpointConfig(CheckpointConfig.FORMAT, cardName, model.encoder().config(),
                 model.head().pooling().name().toLowerCase(java.util.Locale.ROOT), labels, maxLen, addedWords, method,
-                weightsFile, sha256(weights), masks.isEmpty() ? null : masks);
+                weightsFile, sha256(weights), masks.isEmpty() ? null : masks,
+                model.encoder().prefixLength() == 0 ? null : model.encoder().prefixLength());
         AtomicFiles.write(dir.resolve(CONFIG), JSON.writeValueAsBytes(config));
         removeOtherWeights(dir, weightsFile);
     }
@@ -95,7 +96,8 @@ public final class Checkpoint {
     public static Loaded load(Path dir, Backend backend) {
         CheckpointConfig config = readConfig(dir);
         Map<String, NamedArray> tensors = readWeights(dir, config);
-        Classifier model = skeleton(backend, config.architecture(), config.labels().size(), config.pooling());
+        Classifier model = skeleton(backend, config.architecture(), config.labels().size(), config.pooling(),
+                config.prefixVectors());
         try {
             WeightLoader.load(backend, model.parameters(), tensors, dir.resolve(config.weightsFile()).toString());
         } catch (IllegalArgumentException e) {
@@ -143,8 +145,12 @@ public final class Checkpoint {
     }
 
     /** A classifier of this shape with placeholder weights, to load saved weights into. */
-    static Classifier skeleton(Backend backend, BertConfig architecture, int classes, String pooling) {
+    static Classifier skeleton(Backend backend, BertConfig architecture, int classes, String pooling, int prefixLength) {
         BertEncoder encoder = new BertEncoder(backend, architecture, 0);
+        if (prefixLength > 0) {
+            float[][] zeros = new float[architecture.layers()][prefixLength * architecture.hidden()];
+            encoder.attachPrefix(prefixLength, zeros, zeros);
+        }
         ClassifierHead head = new ClassifierHead(backend, new SplittableRandom(0), architecture.hidden(), classes,
                 Pooling.parse(pooling));
         return new Classifier(encoder, head);

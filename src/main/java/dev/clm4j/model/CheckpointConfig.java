@@ -21,9 +21,23 @@ public record CheckpointConfig(
         @JsonProperty("method") String method,
         @JsonProperty("weights_file") String weightsFile,
         @JsonProperty("weights_sha256") String weightsSha256,
-        @JsonProperty("mask") Map<String, MaskSpec> mask) {
+        @JsonProperty("mask") Map<String, MaskSpec> mask,
+        @JsonProperty("prefix_length") Integer prefixLength) {
 
     public static final String FORMAT = "clm4j-classifier/1";
+
+    /** A config without prefix-tuning vectors (the common case). */
+    public CheckpointConfig(String format, String modelCard, BertConfig architecture, String pooling, List<String> labels,
+                            int maxLen, List<String> addedWords, String method, String weightsFile, String weightsSha256,
+                            Map<String, MaskSpec> mask) {
+        this(format, modelCard, architecture, pooling, labels, maxLen, addedWords, method, weightsFile, weightsSha256,
+                mask, null);
+    }
+
+    /** Prefix vectors per attention layer; 0 for configs written before prefix tuning existed. */
+    public int prefixVectors() {
+        return prefixLength == null ? 0 : prefixLength;
+    }
 
     /** Trainable entries of one tensor: whole rows, or single entries by flat index. */
     public record MaskSpec(@JsonProperty("rows") int[] rows, @JsonProperty("elements") int[] elements) {

@@ -94,7 +94,7 @@ public final class DeltaCheckpoint {
         SafeTensors.write(valuesPath, values, Map.of("format", "pt", "producer", "clm4j", "kind", "delta"));
         CheckpointConfig stripped = new CheckpointConfig(classifier.format(), classifier.modelCard(),
                 classifier.architecture(), classifier.pooling(), classifier.labels(), classifier.maxLen(),
-                classifier.addedWords(), classifier.method(), null, null, null);
+                classifier.addedWords(), classifier.method(), null, null, null, classifier.prefixLength());
         DeltaConfig config = new DeltaConfig(FORMAT, baseSha256, stripped, valuesFile, Checkpoint.sha256(valuesPath), specs);
         byte[] json = JSON.writeValueAsBytes(config);
         AtomicFiles.write(outDir.resolve(CONFIG), json);
@@ -142,7 +142,7 @@ public final class DeltaCheckpoint {
         Map<String, NamedArray> values = Checkpoint.readVerified(valuesPath, config.valuesSha256(), "the delta values file");
         CheckpointConfig classifier = config.classifier();
         Classifier model = Checkpoint.skeleton(backend, classifier.architecture(), classifier.labels().size(),
-                classifier.pooling());
+                classifier.pooling(), classifier.prefixVectors());
         Map<String, int[]> wanted = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             wanted.put(p.name(), p.value().shape());

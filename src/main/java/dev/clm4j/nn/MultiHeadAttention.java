@@ -17,6 +17,10 @@ public final class MultiHeadAttention implements Module {
     private final Linear value;
     private final Linear output;
     private final int heads;
+    private final String prefix;
+    private final Backend backend;
+    /** Prefix-tuning vectors in front of the keys and values, when attached. */
+    private AttentionPrefix attentionPrefix;
 
     public MultiHeadAttention(String prefix, Backend backend, SplittableRandom rng, int hidden, int heads) {
         if (hidden % heads != 0) {
@@ -27,13 +31,32 @@ public final class MultiHeadAttention implements Module {
         this.value = new Linear(prefix + ".self.value", backend, rng, hidden, hidden);
         this.output = new Linear(prefix + ".output.dense", backend, rng, hidden, hidden);
         this.heads = heads;
+        this.prefix = prefix;
+        this.backend = backend;
+    }
+
+    /** Prepends trainable key and value vectors to every sequence's keys and values (prefix tuning). */
+    public void attachPrefix(float[] keys, float[] values, int length) {
+        this.attentionPrefix = new AttentionPrefix(prefix + ".self", backend, length, query.weight().colCount(), keys, values);
+    }
+
+    /** The attached prefix, or null. */
+    public AttentionPrefix attentionPrefix() {
+        return attentionPrefix;
     }
 
     public Var forward(Ops ops, Var x, Sequences seq) {
         Var q = query.forward(ops, x);
         Var k = key.forward(ops, x);
         Var v = value.forward(ops, x);
-        Var context = ops.attention(q, k, v, seq.mask(), seq.batch(), heads);
+        Var context;
+        if (attentionPrefix == null) {
+            context = ops.attention(q, k, v, seq.mask(), seq.batch(), heads);
+        } else {
+            Var pk = attentionPrefix.prepend(ops, k, attentionPrefix.keys(), seq.batch());
+            Var pv = attentionPrefix.prepend(ops, v, attentionPrefix.values(), seq.batch());
+            context = ops.attention(q, pk, pv, attentionPrefix.mask(backend, seq), seq.batch(), heads);
+        }
         return output.forward(ops, context);
     }
 
@@ -64,6 +87,9 @@ public final class MultiHeadAttention implements Module {
         all.addAll(key.parameters());
         all.addAll(value.parameters());
         all.addAll(output.parameters());
+        if (attentionPrefix != null) {
+            all.addAll(attentionPrefix.parameters());
+        }
         return all;
     }
 }

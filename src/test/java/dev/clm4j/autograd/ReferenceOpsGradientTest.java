@@ -102,6 +102,52 @@ class ReferenceOpsGradientTest {
         checker(6).check(ops -> ops.attention(q, k, v, mask, batch, heads), List.of(q, k, v));
     }
 
+    /** Prefix tuning's keys: the same prefix rows in front of each sequence's rows. */
+    @RepeatedTest(3)
+    void prependRows(RepetitionInfo info) {
+        Rand r = new Rand(70 + info.getCurrentRepetition());
+        int batch = r.between(1, 4);
+        int t = r.between(1, 5);
+        int n = r.between(1, 4);
+        int d = r.between(1, 5);
+        Var prefix = param(r.uniform(b, 1f, n, d));
+        Var x = param(r.uniform(b, 1f, batch * t, d));
+        checker(8).check(ops -> ops.prependRows(prefix, x, batch), List.of(prefix, x));
+        Tensor out = Ops.inference(b).prependRows(prefix, x, batch).value();
+        for (int s = 0; s < batch; s++) {
+            for (int c = 0; c < d; c++) {
+                assertEquals(prefix.value().data()[c], out.data()[(s * (n + t)) * d + c], 0f);
+                assertEquals(x.value().data()[(s * t) * d + c], out.data()[(s * (n + t) + n) * d + c], 0f);
+            }
+        }
+    }
+
+    /** Attention over prefix keys and values and padded sequence keys, end to end. */
+    @RepeatedTest(2)
+    void attentionWithPrefix(RepetitionInfo info) {
+        Rand r = new Rand(80 + info.getCurrentRepetition());
+        int batch = r.between(1, 3);
+        int t = r.between(2, 5);
+        int n = r.between(1, 3);
+        int heads = 2;
+        int dh = r.between(1, 3);
+        Tensor mask = r.paddingMask(b, batch, t);
+        float[] own = mask.data();
+        float[] full = new float[batch * (n + t)];
+        for (int s = 0; s < batch; s++) {
+            java.util.Arrays.fill(full, s * (n + t), s * (n + t) + n, 1f);
+            System.arraycopy(own, s * t, full, s * (n + t) + n, t);
+        }
+        Tensor fullMask = b.upload(full, batch, n + t);
+        Var q = param(r.uniform(b, 1.5f, batch * t, heads * dh));
+        Var k = param(r.uniform(b, 1.5f, batch * t, heads * dh));
+        Var v = param(r.uniform(b, 1.5f, batch * t, heads * dh));
+        Var pk = param(r.uniform(b, 1.5f, n, heads * dh));
+        Var pv = param(r.uniform(b, 1.5f, n, heads * dh));
+        checker(9).check(ops -> ops.attention(q, ops.prependRows(pk, k, batch), ops.prependRows(pv, v, batch), fullMask,
+                batch, heads), List.of(q, k, v, pk, pv));
+    }
+
     @Test
     void attentionIgnoresPaddedKeys() {
         Rand r = new Rand(7);
