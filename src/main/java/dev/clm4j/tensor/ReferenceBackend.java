@@ -7,7 +7,7 @@ import org.apache.commons.math3.special.Erf;
  * are long, written to be obviously right rather than fast. It defines the meaning of every op;
  * each op here is checked by finite differences and every other backend is checked against it.
  */
-public class ReferenceBackend implements Backend {
+public class ReferenceBackend extends HostBackend {
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
@@ -19,26 +19,7 @@ public class ReferenceBackend implements Backend {
 
     // ---- memory ----------------------------------------------------------------------------
 
-    @Override
-    public Tensor zeros(int... shape) {
-        return Tensor.host(new float[Math.toIntExact(Shapes.size(shape))], shape);
-    }
-
-    @Override
-    public Tensor upload(float[] values, int... shape) {
-        return Tensor.host(values.clone(), shape);
-    }
-
-    @Override
-    public float[] download(Tensor t) {
-        return t.data().clone();
-    }
-
-    @Override
-    public void write(Tensor t, float[] values) {
-        Shapes.require(values.length == t.size(), "write: %d values into %s", values.length, t);
-        System.arraycopy(values, 0, t.data(), 0, values.length);
-    }
+    // zeros, upload, download and write: HostBackend's host arrays.
 
     // ---- matrix products -------------------------------------------------------------------
 

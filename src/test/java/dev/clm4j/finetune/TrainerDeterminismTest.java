@@ -12,35 +12,16 @@ import dev.clm4j.tensor.cpu.CpuBackend;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Same seed, same backend: the same trained weights, bit for bit (threads included). */
 class TrainerDeterminismTest {
 
-    private static List<TokenizedExample> data(long seed, int n) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<TokenizedExample> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int label = rng.nextInt(3);
-            int len = 4 + rng.nextInt(6);
-            int[] ids = new int[len];
-            ids[0] = 1;
-            ids[len - 1] = 2;
-            for (int p = 1; p < len - 1; p++) {
-                ids[p] = 10 + rng.nextInt(13);
-            }
-            ids[1 + rng.nextInt(len - 2)] = 3 + label;
-            out.add(new TokenizedExample(ids, label, false));
-        }
-        return out;
-    }
-
     private static List<float[]> train(Backend b) {
         Classifier model = TinyModels.tinyClassifier(b, 2, 3, Pooling.MEAN, 5);
         TrainConfig config = new TrainConfig(2, 8, 1e-3, 1e-3, 16, 7, 0.1, 1.0, 0.01, 0, true, 3, 1e-2, 0.2);
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        List<TokenizedExample> all = data(3, 60);
+        List<TokenizedExample> all = BaselineData.keywords(3, 60);
         new Trainer(b, config, 0, quiet).fit(model, new FullFinetuning(), all.subList(0, 48), all.subList(48, 60));
         List<float[]> weights = new ArrayList<>();
         for (Parameter p : model.parameters()) {

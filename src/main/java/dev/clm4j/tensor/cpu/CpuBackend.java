@@ -4,6 +4,7 @@ import dev.clm4j.tensor.AdamWStep;
 import dev.clm4j.tensor.AttentionGrads;
 import dev.clm4j.tensor.AttentionResult;
 import dev.clm4j.tensor.Backend;
+import dev.clm4j.tensor.HostBackend;
 import dev.clm4j.tensor.Indices;
 import dev.clm4j.tensor.LayerNormResult;
 import dev.clm4j.tensor.LossResult;
@@ -17,7 +18,7 @@ import dev.clm4j.tensor.Tensor;
  * {@link Rows}, {@link Loss}, {@link Optim}. Every op means exactly what it means in
  * {@code ReferenceBackend}, up to float rounding.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends HostBackend {
     private final Parallel parallel;
     private final Gemm gemm;
     private final Elementwise elementwise;
@@ -60,26 +61,7 @@ public final class CpuBackend implements Backend {
 
     // ---- memory ----------------------------------------------------------------------------
 
-    @Override
-    public Tensor zeros(int... shape) {
-        return Tensor.host(new float[Math.toIntExact(Shapes.size(shape))], shape);
-    }
-
-    @Override
-    public Tensor upload(float[] values, int... shape) {
-        return Tensor.host(values.clone(), shape);
-    }
-
-    @Override
-    public float[] download(Tensor t) {
-        return t.data().clone();
-    }
-
-    @Override
-    public void write(Tensor t, float[] values) {
-        Shapes.require(values.length == t.size(), "write: %d values into %s", values.length, t);
-        System.arraycopy(values, 0, t.data(), 0, values.length);
-    }
+    // zeros, upload, download and write: HostBackend's host arrays.
 
     // ---- matrix products -------------------------------------------------------------------
 
