@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "clm", mixinStandardHelpOptions = true, version = "clm4j 0.1.0",
         description = "Finetune small pretrained encoders into fast text classifiers.",
         subcommands = {FinetuneCommand.class, EvalCommand.class, PredictCommand.class, EmbedCommand.class,
-                TokensCommand.class, BenchCommand.class, DemoCommand.class, DeltaCommand.class})
+                TokensCommand.class, BenchCommand.class, DemoCommand.class, DeltaCommand.class,
+                ExperimentCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,76 @@
+package dev.clm4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultsTableTest {
+    static RunResult ok(String dataset, String setting, String method, long seed, double acc, double f1, long params,
+                        double seconds, long heap) {
+        return new RunResult(dataset, setting, setting.equals("full") ? null : Integer.parseInt(setting.substring(1)),
+                method, seed, RunResult.OK, null, acc, f1, params, 22_000_000L, seconds, seconds + 5, heap, 2L * heap, 3,
+                method, "train.csv", "test.csv", config(), "2026-01-01T00:00:00Z", "clm4j test", null);
+    }
+
+    static RunResult failed(String dataset, String setting, String method, long seed) {
+        return new RunResult(dataset, setting, null, method, seed, RunResult.FAILED, "exit status 137 (killed)", null, null,
+                null, null, null, 3.0, null, null, 3, method, "train.csv", "test.csv", config(),
+                "2026-01-01T00:00:00Z", "clm4j test", null);
+    }
+
+    static Map<String, Object> config() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("epochs", 3);
+        c.put("batch", 32);
+        return c;
+    }
+
+    @Test
+    void meanAndSampleStdInPercent() {
+        assertEquals("92.60 ± 0.31", ResultsTable.meanStd(List.of(0.9229, 0.9260, 0.9291), 100));
+        assertEquals("92.60", ResultsTable.meanStd(List.of(0.926), 100));
+        assertEquals("–", ResultsTable.meanStd(List.of(), 100));
+        assertEquals(0.031, Stats.std(List.of(0.9229, 0.9260, 0.9291)) * 10, 1e-12);
+    }
+
+    @Test
+    void relativeCostAgainstFull() {
+        assertEquals("0.38x", ResultsTable.relativeCost(516, 1372));
+        assertEquals("1.00x", ResultsTable.relativeCost(1372, 1372));
+        assertEquals("–", ResultsTable.relativeCost(516, Double.NaN));
+    }
+
+    @Test
+    void oneTablePerDatasetAndSettingRowsInMethodOrder() {
+        List<RunResult> rs = new ArrayList<>();
+        for (long seed = 0; seed < 3; seed++) {
+            rs.add(ok("banking77", "full", "full", seed, 0.92 + 0.01 * seed, 0.91 + 0.01 * seed, 22_595_021, 1000 + 100 * seed, 3L << 30));
+            rs.add(ok("banking77", "full", "clm", seed, 0.93, 0.92, 1_157_766 + seed, 440, 1L << 30));
+            rs.add(ok("banking77", "k10", "head", seed, 0.84, 0.83, 29_645, 50, 1L << 29));
+        }
+        rs.add(failed("banking77", "full", "clm", 3));
+        String md = ResultsTable.render(rs, List.of("full", "clm", "head"), "Generated now.", "accuracy-vs-time.png");
+        assertTrue(md.startsWith("# Experiment results\n\nGenerated now.\n"), md);
+        assertTrue(md.contains("Options of every run: epochs 3, batch 32."), md);
+        assertTrue(md.contains("![accuracy against training time](accuracy-vs-time.png)"), md);
+        int full = md.indexOf("## banking77, full training set");
+        int k10 = md.indexOf("## banking77, 10 per class");
+        assertTrue(full >= 0 && k10 > full, md);
+        assertTrue(md.contains("| full | 93.00 ± 1.00 | 92.00 ± 1.00 | 22,595,021 | 1100.0 | 3,072 | 6,144 | 1.00x | 3 |"), md);
+        assertTrue(md.contains("| clm | 93.00 ± 0.00 | 92.00 ± 0.00 | 1,157,766–1,157,768 | 440.0 | 1,024 | 2,048 | 0.40x "
+                + "| 3 (+1 failed) |"), md);
+        assertTrue(md.indexOf("| full |") < md.indexOf("| clm |"), md);
+        // no full run with 10 per class: no relative cost
+        assertTrue(md.contains("| head | 84.00 ± 0.00 | 83.00 ± 0.00 | 29,645 | 50.0 | 512 | 1,024 | – | 3 |"), md);
+        assertTrue(md.contains("- clm seed 3: exit status 137 (killed)"), md);
+    }
+
+    @Test
+    void noResults() {
+        assertTrue(ResultsTable.render(List.of(), List.of(), null, null).contains("No results yet."));
+    }
+}
