@@ -88,7 +88,12 @@ public final class AccuracyTimePlot {
         g.fillRect(0, 0, width, height);
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
-        centered(g, "Test accuracy against training time (mean ± std over seeds; hollow: single seeds)", width / 2, 26);
+        // One panel is narrower than the full title: fall back to a short one rather than cut it.
+        String title = "Test accuracy against training time (mean ± std over seeds; hollow: single seeds)";
+        if (g.getFontMetrics().stringWidth(title) > width - 20) {
+            title = "Accuracy vs training time (mean ± std; hollow: seeds)";
+        }
+        centered(g, title, width / 2, 26);
         drawLegend(g, methods, style, width, 44);
 
         int i = 0;
