@@ -96,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         Indices labelIds = new Indices(labels);
 
         Runnable step;
+        int frozenLayers = 0;
         if (mode.equals("infer")) {
             step = () -> backend.download(classifier.logits(Ops.inference(backend), tokenIds, sequences).value());
         } else {
@@ -132,10 +133,18 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             AdamW opt = AdamW.standard(backend, 0.01f);
+            // As in training: the input of the lowest trainable layer is computed once (the
+            // trainer's frozen-prefix cache), and each step starts there.
+            int lowest = classifier.encoder().lowestTrainableLayer();
+            frozenLayers = lowest;
+            Var layerInput = lowest == 0 ? null : Var.constant(
+                    classifier.encoder().forwardUpTo(Ops.inference(backend), tokenIds, sequences, lowest).value());
             step = () -> {
                 Tape tape = new Tape();
                 Ops ops = new Ops(backend, tape);
-                Var loss = ops.crossEntropy(classifier.logits(ops, tokenIds, sequences), labelIds);
+                Var logits = layerInput == null ? classifier.logits(ops, tokenIds, sequences)
+                        : classifier.logitsFrom(ops, layerInput, sequences, lowest);
+                Var loss = ops.crossEntropy(logits, labelIds);
                 tape.backward(backend, loss);
                 opt.step(trainable, p -> 1e-5);
                 backend.download(loss.value());
@@ -156,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("mode", mode);
         if (mode.equals("train")) {
             out.put("method", method);
+            out.put("frozen_layers", frozenLayers);
         }
         out.put("model", card.name());
         out.put("backend", backend.name());
