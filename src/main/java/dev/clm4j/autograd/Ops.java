@@ -6,6 +6,7 @@ import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
 import dev.clm4j.tensor.LayerNormResult;
 import dev.clm4j.tensor.LossResult;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Tensor;
 
 /**
@@ -283,59 +284,27 @@ public final class Ops {
 
     /**
      * Each sequence's rows after the same prefix rows: prefix [n, d] and x [batch * t, d] give
-     * [batch * (n + t), d], sequence b holding the prefix then its own t rows (prefix tuning's keys
-     * and values). Composed of row gathers and scatter-adds, so every backend has it; the prefix's
-     * gradient is the sum over the sequences.
+     * [batch * (n + t), d] (see {@link Backend#prependRows}; prefix tuning's keys and values). The
+     * prefix's gradient is the sum over the sequences, x's gradient its own rows of the output's.
      */
     public Var prependRows(Var prefix, Var x, int batch) {
         int n = prefix.value().rows();
-        int d = prefix.value().cols();
-        int t = x.value().rows() / batch;
-        if (x.value().cols() != d || t * batch != x.value().rows()) {
-            throw new IllegalArgumentException("prependRows: prefix " + java.util.Arrays.toString(prefix.value().shape())
-                    + ", x " + java.util.Arrays.toString(x.value().shape()) + ", batch " + batch);
-        }
-        int[] repeat = new int[batch * n];
-        int[] prefixAt = new int[batch * n];
-        int[] xAt = new int[batch * t];
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < n; i++) {
-                repeat[b * n + i] = i;
-                prefixAt[b * n + i] = b * (n + t) + i;
-            }
-            for (int i = 0; i < t; i++) {
-                xAt[b * t + i] = b * (n + t) + n + i;
-            }
-        }
-        Indices repeatIds = new Indices(repeat);
-        Indices prefixRows = new Indices(prefixAt);
-        Indices xRows = new Indices(xAt);
-        Tensor out = backend.zeros(batch * (n + t), d);
-        backend.scatterAddRows(backend.gatherRows(prefix.value(), repeatIds), identity(batch * n), out, prefixRows);
-        backend.scatterAddRows(x.value(), identity(batch * t), out, xRows);
+        Tensor out = backend.prependRows(prefix.value(), x.value(), batch);
         boolean track = tracks(prefix, x);
         Var result = new Var(out, track);
         if (track) {
             tape.record(() -> {
-                if (wants(x)) {
-                    x.accumulateGrad(backend, backend.gatherRows(result.grad(), xRows));
+                PrependRowsGrads g = backend.prependRowsBackward(result.grad(), n, batch, wants(prefix), wants(x));
+                if (g.dRows() != null) {
+                    x.accumulateGrad(backend, g.dRows());
                 }
-                if (wants(prefix)) {
-                    Tensor g = backend.zeros(n, d);
-                    backend.scatterAddRows(backend.gatherRows(result.grad(), prefixRows), repeatIds, g, null);
-                    prefix.accumulateGrad(backend, g);
+                if (g.dPrefix() != null) {
+                    GradRows rows = prefix.gradRows();
+                    prefix.accumulateGrad(backend, rows == null ? g.dPrefix() : backend.gatherRows(g.dPrefix(), rows.rows()));
                 }
             });
         }
         return result;
-    }
-
-    private static Indices identity(int n) {
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = i;
-        }
-        return new Indices(ids);
     }
 
     /**

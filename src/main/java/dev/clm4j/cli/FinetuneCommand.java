@@ -33,7 +33,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Test file, same format. Default: the built-in demo test set.")
     Path test;
 
-    @Option(names = "--method", defaultValue = "clm", description = "clm, full, head, lora, layers, fisher-sparse, random-sparse (default ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "clm", description = "clm, full, head, lora, layers, prefix, fisher-sparse, random-sparse (default ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--model", defaultValue = ModelCard.DEFAULT, description = "Pretrained model card (default ${DEFAULT-VALUE}).")

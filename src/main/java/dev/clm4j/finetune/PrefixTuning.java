@@ -16,6 +16,11 @@ import java.util.SplittableRandom;
  * own; all pretrained weights stay frozen. The vectors start as the keys and values of real tokens
  * of the training data at that layer (Li and Liang found real-word initialisation steadier than
  * random), so the first steps attend to in-distribution vectors rather than noise.
+ *
+ * <p>Unlike LoRA's zero-initialised adapters, the prefix changes the encoder's output from the
+ * start, so it is attached in {@link #prepare}, before the trainer's linear probe: the head is then
+ * fitted to the features training starts from. (Attached after the probe, the stale head cost
+ * 1.2 points on SNIPS 10 per class: 87.71 +- 1.12% against 88.95 +- 0.73%, 3 seeds.)
  */
 public final class PrefixTuning implements TrainingMethod {
     public static final int DEFAULT_LENGTH = 16;
@@ -50,9 +55,39 @@ public final class PrefixTuning implements TrainingMethod {
         return 5e-3;
     }
 
+    /**
+     * Attaches the prefix before the linear probe, so the probe fits the head to the features the
+     * training starts from: the prefix changes every layer's output from the first step (unlike
+     * LoRA, whose adapters start at zero).
+     */
+    @Override
+    public void prepare(Classifier model, MethodContext context) {
+        if (model.encoder().prefixLength() == 0) {
+            attach(model, context);
+        }
+    }
+
     @Override
     public void configure(Classifier model, MethodContext context) {
+        if (model.encoder().prefixLength() == 0) {
+            attach(model, context);  // a caller that did not prepare (clm bench)
+        }
         model.encoder().parameters().forEach(Parameter::freeze);
+        List<EncoderLayer> layers = model.encoder().layers();
+        for (EncoderLayer layer : layers) {
+            layer.attention().attentionPrefix().parameters().forEach(Parameter::trainAll);
+        }
+        int hidden = model.encoder().config().hidden();
+        context.log().printf("prefix: %d key and value vectors in each of %d layers (%d trainable entries)%n",
+                model.encoder().prefixLength(), layers.size(), 2L * model.encoder().prefixLength() * hidden * layers.size());
+    }
+
+    /**
+     * The initial vectors of layer l: the key and value projections of {@code length} real-token
+     * hidden states at the input of layer l, drawn with the seed from {@value #INIT_TEXTS}
+     * training texts, computed before any prefix exists.
+     */
+    private void attach(Classifier model, MethodContext context) {
         Backend backend = context.backend();
         List<EncoderLayer> layers = model.encoder().layers();
         int hidden = model.encoder().config().hidden();
@@ -89,10 +124,6 @@ public final class PrefixTuning implements TrainingMethod {
             x = layer.forward(ops, x, batch.seq());
         }
         model.encoder().attachPrefix(length, keys, values);
-        for (EncoderLayer layer : layers) {
-            layer.attention().attentionPrefix().parameters().forEach(Parameter::trainAll);
-        }
-        context.log().printf("prefix: %d key and value vectors in each of %d layers (%d trainable entries)%n", length,
-                layers.size(), 2L * length * hidden * layers.size());
+        model.encoder().parameters().forEach(Parameter::freeze);
     }
 }

@@ -39,6 +39,8 @@ public final class Trainer {
         PeakMemory.reset();
         long start = System.nanoTime();
         model.parameters().forEach(Parameter::freeze);
+        MethodContext context = new MethodContext(backend, train, config, padId, log);
+        method.prepare(model, context);
 
         // Layers the method will leave frozen are computed once, before the probe, which then
         // starts from them too: one pass over the frozen layers instead of two.
@@ -54,7 +56,6 @@ public final class Trainer {
             probeSeconds = (System.nanoTime() - t0) / 1e9;
         }
 
-        MethodContext context = new MethodContext(backend, train, config, padId, log);
         method.configure(model, context);
         List<Parameter> headParams = model.head().parameters();
         headParams.forEach(Parameter::trainAll);

@@ -18,6 +18,15 @@ public interface TrainingMethod {
     void configure(Classifier model, MethodContext context);
 
     /**
+     * Called once by the trainer before the linear probe: a method that adds parameters which change
+     * the encoder's output from the start (prefix tuning's vectors) adds them here, frozen, so the
+     * probe fits the head to the features that training starts from. {@link #configure} follows
+     * after the probe and decides what trains. Most methods have nothing to do.
+     */
+    default void prepare(Classifier model, MethodContext context) {
+    }
+
+    /**
      * The encoder layers below which this method will leave everything frozen, known before
      * {@link #configure} (0 when unknown). The trainer then computes those layers once, for the
      * linear probe's features and for every training step alike; a wrong hint costs only time,

@@ -1,6 +1,7 @@
 package dev.clm4j.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public record CheckpointConfig(
         @JsonProperty("weights_file") String weightsFile,
         @JsonProperty("weights_sha256") String weightsSha256,
         @JsonProperty("mask") Map<String, MaskSpec> mask,
-        @JsonProperty("prefix_length") Integer prefixLength) {
+        @JsonProperty("prefix_length") @JsonInclude(JsonInclude.Include.NON_NULL) Integer prefixLength) {
 
     public static final String FORMAT = "clm4j-classifier/1";
 
@@ -34,7 +35,10 @@ public record CheckpointConfig(
                 mask, null);
     }
 
-    /** Prefix vectors per attention layer; 0 for configs written before prefix tuning existed. */
+    /**
+     * Prefix vectors per attention layer; 0 for configs written before prefix tuning existed. Only a
+     * prefix model writes the key, so other models' config.json is as it was before.
+     */
     public int prefixVectors() {
         return prefixLength == null ? 0 : prefixLength;
     }

@@ -16,6 +16,8 @@ import java.util.List;
 public final class AttentionPrefix implements Module {
     private final Parameter keys;
     private final Parameter values;
+    /** [length, 1] of ones: the prefix's entries of the key mask. */
+    private final Tensor ones;
 
     /** keys and values hold length x hidden values each. */
     public AttentionPrefix(String selfPrefix, Backend backend, int length, int hidden, float[] keys, float[] values) {
@@ -24,6 +26,9 @@ public final class AttentionPrefix implements Module {
         }
         this.keys = new Parameter(selfPrefix + ".prefix_key", backend.upload(keys, length, hidden));
         this.values = new Parameter(selfPrefix + ".prefix_value", backend.upload(values, length, hidden));
+        float[] one = new float[length];
+        java.util.Arrays.fill(one, 1f);
+        this.ones = backend.upload(one, length, 1);
     }
 
     public int length() {
@@ -43,17 +48,13 @@ public final class AttentionPrefix implements Module {
         return ops.prependRows(prefix, own, batch);
     }
 
-    /** The key mask [batch, length + t]: the prefix is always attended to, padding never. */
+    /**
+     * The key mask [batch, length + t]: the prefix is always attended to (1), padding never (the
+     * sequence's own mask follows). One {@link Backend#prependRows} on the device, with d = 1.
+     */
     Tensor mask(Backend backend, Sequences seq) {
-        int n = length();
-        int t = seq.length();
-        float[] own = backend.download(seq.mask());
-        float[] mask = new float[seq.batch() * (n + t)];
-        for (int b = 0; b < seq.batch(); b++) {
-            java.util.Arrays.fill(mask, b * (n + t), b * (n + t) + n, 1f);
-            System.arraycopy(own, b * t, mask, b * (n + t) + n, t);
-        }
-        return backend.upload(mask, seq.batch(), n + t);
+        Tensor own = seq.mask().reshape(seq.batch() * seq.length(), 1);
+        return backend.prependRows(ones, own, seq.batch()).reshape(seq.batch(), length() + seq.length());
     }
 
     @Override

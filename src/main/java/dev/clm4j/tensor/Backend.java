@@ -136,6 +136,22 @@ public interface Backend extends AutoCloseable {
      */
     void scatterAddRows(Tensor dy, Indices ids, Tensor out, Indices rowMap);
 
+    /**
+     * The same prefix rows in front of each sequence's own rows (prefix tuning's keys and values,
+     * and their key mask with d = 1): prefix [n, d] and x [batch * t, d] give [batch * (n + t), d],
+     * where sequence b is rows b*(n+t) .. b*(n+t)+n+t-1: prefix rows 0 .. n-1, then x rows
+     * b*t .. b*t+t-1.
+     */
+    Tensor prependRows(Tensor prefix, Tensor x, int batch);
+
+    /**
+     * Backward of {@link #prependRows} with n = {@code prefixRows}: from dOut [batch * (n + t), d],
+     * the prefix gradient [n, d] (row i the sum over the sequences of their row i; when
+     * {@code needPrefix}) and the sequence rows' gradient [batch * t, d] (each sequence's rows after
+     * its prefix; when {@code needRows}). The one not asked for is null.
+     */
+    PrependRowsGrads prependRowsBackward(Tensor dOut, int prefixRows, int batch, boolean needPrefix, boolean needRows);
+
     /** Mean over the real tokens of each sequence: h [batch * t, d], mask [batch, t] -> [batch, d]. */
     Tensor maskedMeanPool(Tensor h, Tensor mask, int batch);
 

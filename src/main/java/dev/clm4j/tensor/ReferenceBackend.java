@@ -460,6 +460,60 @@ public class ReferenceBackend extends HostBackend {
     }
 
     @Override
+    public Tensor prependRows(Tensor prefix, Tensor x, int batch) {
+        int t = Shapes.prependRows(prefix, x, batch);
+        int n = prefix.rows();
+        int d = prefix.cols();
+        float[] p = prefix.data();
+        float[] xv = x.data();
+        float[] out = new float[batch * (n + t) * d];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < n + t; i++) {
+                for (int j = 0; j < d; j++) {
+                    out[(b * (n + t) + i) * d + j] = i < n ? p[i * d + j] : xv[(b * t + i - n) * d + j];
+                }
+            }
+        }
+        return Tensor.host(out, batch * (n + t), d);
+    }
+
+    @Override
+    public PrependRowsGrads prependRowsBackward(Tensor dOut, int prefixRows, int batch, boolean needPrefix,
+                                                boolean needRows) {
+        int n = prefixRows;
+        int t = Shapes.prependRowsBackward(dOut, n, batch);
+        int d = dOut.cols();
+        float[] dy = dOut.data();
+        Tensor dPrefix = null;
+        if (needPrefix) {
+            float[] g = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    double s = 0;
+                    for (int b = 0; b < batch; b++) {
+                        s += dy[(b * (n + t) + i) * d + j];
+                    }
+                    g[i * d + j] = (float) s;
+                }
+            }
+            dPrefix = Tensor.host(g, n, d);
+        }
+        Tensor dRows = null;
+        if (needRows) {
+            float[] g = new float[batch * t * d];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < d; j++) {
+                        g[(b * t + i) * d + j] = dy[(b * (n + t) + n + i) * d + j];
+                    }
+                }
+            }
+            dRows = Tensor.host(g, batch * t, d);
+        }
+        return new PrependRowsGrads(dPrefix, dRows);
+    }
+
+    @Override
     public Tensor maskedMeanPool(Tensor h, Tensor mask, int batch) {
         int t = h.rows() / batch;
         int d = h.cols();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Rand;
 import dev.clm4j.tensor.ReferenceBackend;
 import dev.clm4j.tensor.Tensor;
@@ -113,13 +114,41 @@ class ReferenceOpsGradientTest {
         Var prefix = param(r.uniform(b, 1f, n, d));
         Var x = param(r.uniform(b, 1f, batch * t, d));
         checker(8).check(ops -> ops.prependRows(prefix, x, batch), List.of(prefix, x));
+        checker(9).check(ops -> ops.prependRows(prefix, Var.constant(x.value()), batch), List.of(prefix));
+        checker(10).check(ops -> ops.prependRows(Var.constant(prefix.value()), x, batch), List.of(x));
         Tensor out = Ops.inference(b).prependRows(prefix, x, batch).value();
+        assertArrayEquals(new int[] {batch * (n + t), d}, out.shape());
         for (int s = 0; s < batch; s++) {
-            for (int c = 0; c < d; c++) {
-                assertEquals(prefix.value().data()[c], out.data()[(s * (n + t)) * d + c], 0f);
-                assertEquals(x.value().data()[(s * t) * d + c], out.data()[(s * (n + t) + n) * d + c], 0f);
+            for (int i = 0; i < n + t; i++) {
+                for (int c = 0; c < d; c++) {
+                    float expected = i < n ? prefix.value().data()[i * d + c] : x.value().data()[(s * t + i - n) * d + c];
+                    assertEquals(expected, out.data()[(s * (n + t) + i) * d + c], 0f);
+                }
             }
         }
+    }
+
+    @Test
+    void prependRowsBackwardGivesOnlyWhatIsAsked() {
+        Rand r = new Rand(75);
+        Tensor dOut = r.uniform(b, 1f, 3 * (2 + 4), 5);
+        PrependRowsGrads both = b.prependRowsBackward(dOut, 2, 3, true, true);
+        assertArrayEquals(new int[] {2, 5}, both.dPrefix().shape());
+        assertArrayEquals(new int[] {12, 5}, both.dRows().shape());
+        assertEquals(null, b.prependRowsBackward(dOut, 2, 3, false, true).dPrefix());
+        assertEquals(null, b.prependRowsBackward(dOut, 2, 3, true, false).dRows());
+        // dPrefix row 1, column 3: the sum of the three sequences' row 1.
+        float[] g = dOut.data();
+        assertEquals(g[1 * 5 + 3] + g[(6 + 1) * 5 + 3] + g[(12 + 1) * 5 + 3], both.dPrefix().data()[5 + 3], 1e-6);
+        // dRows row 4 (sequence 1, own row 0) is dOut row 6 + 2.
+        assertArrayEquals(java.util.Arrays.copyOfRange(g, 8 * 5, 9 * 5),
+                java.util.Arrays.copyOfRange(both.dRows().data(), 4 * 5, 5 * 5));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.prependRowsBackward(dOut, 7, 3, true, true));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.prependRows(r.uniform(b, 1f, 2, 4), r.uniform(b, 1f, 6, 5), 3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> b.prependRows(r.uniform(b, 1f, 2, 5), r.uniform(b, 1f, 7, 5), 3));
     }
 
     /** Attention over prefix keys and values and padded sequence keys, end to end. */

@@ -107,9 +107,37 @@ class PrefixTuningTest {
             Checkpoint.save(dir, cpu, model, "tiny", List.of("a", "b", "c"), 16, List.of(), "prefix");
             Checkpoint.Loaded loaded = Checkpoint.load(dir, cpu);
             assertEquals(4, loaded.config().prefixVectors());
+            assertTrue(java.nio.file.Files.readString(dir.resolve(Checkpoint.CONFIG)).contains("\"prefix_length\" : 4"));
+            var weights = Checkpoint.readWeights(dir, loaded.config());
+            for (int l = 0; l < 2; l++) {
+                for (String kind : List.of("key", "value")) {
+                    String name = "encoder.layer." + l + ".attention.self.prefix_" + kind;
+                    assertTrue(weights.containsKey(name), name + " saved");
+                    assertArrayEquals(new int[] {4, model.encoder().config().hidden()}, weights.get(name).shape());
+                }
+            }
             int[] ids = {1, 5, 0, 0, 0, 0, 1, 12, 13, 4, 15, 2};
             assertArrayEquals(logits(cpu, model, ids), logits(cpu, loaded.model(), ids), 0f);
         }
+    }
+
+    /** prepare attaches a frozen prefix before the probe, drawn from the data with the seed. */
+    @Test
+    void preparedBeforeTheProbeFrozenAndSeeded() {
+        Backend b = new ReferenceBackend();
+        List<TokenizedExample> data = BaselineData.keywords(3, 20);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        float[][] keys = new float[3][];
+        long[] seeds = {7, 7, 8};
+        for (int run = 0; run < 3; run++) {
+            Classifier model = TinyModels.tinyClassifier(b, 2, 3, Pooling.MEAN, 5);
+            new PrefixTuning(4).prepare(model, new MethodContext(b, data, BaselineData.config(seeds[run]), 0, quiet));
+            assertEquals(4, model.encoder().prefixLength());
+            assertTrue(model.encoder().parameters().stream().noneMatch(Parameter::trainable), "frozen until configure");
+            keys[run] = b.download(model.encoder().layers().get(1).attention().attentionPrefix().keys().value());
+        }
+        assertArrayEquals(keys[0], keys[1], 0f, "same seed, same prefix");
+        assertFalse(Arrays.equals(keys[0], keys[2]), "another seed draws other tokens");
     }
 
     @Test

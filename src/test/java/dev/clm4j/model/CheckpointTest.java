@@ -49,6 +49,19 @@ class CheckpointTest {
         assertArrayEquals(new int[] {2, 5}, q2.mask().selectedRows());
     }
 
+    /** A model without prefix vectors writes no prefix_length, and a config without it loads as before. */
+    @Test
+    void configWithoutAPrefixHasNoPrefixLength() throws IOException {
+        Classifier m = model(b, 4);
+        Checkpoint.save(dir, b, m, "tiny", List.of("a", "b", "c"), 16, List.of(), "full");
+        String json = Files.readString(dir.resolve("config.json"));
+        assertTrue(!json.contains("prefix_length"), json);
+        Checkpoint.Loaded loaded = Checkpoint.load(dir, b);
+        assertEquals(0, loaded.config().prefixVectors());
+        assertEquals(0, loaded.model().encoder().prefixLength());
+        assertEquals(m.parameters().size(), loaded.model().parameters().size());
+    }
+
     @Test
     void refusesTruncatedOrAlteredWeights() throws IOException {
         Checkpoint.save(dir, b, model(b, 2), "tiny", List.of("a", "b", "c"), 16, List.of(), "full");

@@ -73,6 +73,25 @@ class ModuleGradientTest {
         checker().check(ops -> mha.forward(ops, x, seq), inputs);
     }
 
+    /** Prefix tuning: the gradient reaches the prefix keys and values through attention over a padded batch. */
+    @Test
+    void multiHeadAttentionWithPrefix() {
+        MultiHeadAttention mha = new MultiHeadAttention("a", b, new SplittableRandom(13), 6, 2);
+        mha.attachPrefix(r.floats(3 * 6, 1f), r.floats(3 * 6, 1f), 3);
+        List<Var> inputs = trainAll(mha, 0.5f);
+        float[] mask = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};  // the second sequence is mostly padding
+        Sequences seq = new Sequences(2, 5, b.upload(mask, 2, 5));
+        Var x = new Var(r.uniform(b, 1f, 10, 6), true);
+        inputs.add(x);
+        checker().check(ops -> mha.forward(ops, x, seq), inputs);
+        // Only the prefix trains (as in prefix tuning): its gradient alone, through a frozen input.
+        mha.parameters().forEach(Parameter::freeze);
+        AttentionPrefix prefix = mha.attentionPrefix();
+        prefix.parameters().forEach(Parameter::trainAll);
+        Var frozen = Var.constant(x.value());
+        checker().check(ops -> mha.forward(ops, frozen, seq), List.of(prefix.keys(), prefix.values()));
+    }
+
     @Test
     void feedForward() {
         FeedForward ff = new FeedForward("f", b, new SplittableRandom(4), 5, 9);

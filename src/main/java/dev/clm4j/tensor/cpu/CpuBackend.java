@@ -8,6 +8,7 @@ import dev.clm4j.tensor.HostBackend;
 import dev.clm4j.tensor.Indices;
 import dev.clm4j.tensor.LayerNormResult;
 import dev.clm4j.tensor.LossResult;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Shapes;
 import dev.clm4j.tensor.Tensor;
 
@@ -284,6 +285,25 @@ public final class CpuBackend extends HostBackend {
         Shapes.require(out.cols() == d && dy.rows() == ids.length(), "scatterAddRows: dy %s, %d ids, out %s",
                 Shapes.str(dy), ids.length(), Shapes.str(out));
         rows.scatterAdd(dy.data(), d, ids.array(), out.data(), out.rows(), rowMap == null ? null : rowMap.array());
+    }
+
+    @Override
+    public Tensor prependRows(Tensor prefix, Tensor x, int batch) {
+        int t = Shapes.prependRows(prefix, x, batch);
+        int n = prefix.rows();
+        int d = prefix.cols();
+        return Tensor.host(rows.prepend(prefix.data(), n, x.data(), batch, t, d), batch * (n + t), d);
+    }
+
+    @Override
+    public PrependRowsGrads prependRowsBackward(Tensor dOut, int prefixRows, int batch, boolean needPrefix,
+                                                boolean needRows) {
+        int t = Shapes.prependRowsBackward(dOut, prefixRows, batch);
+        int d = dOut.cols();
+        float[] dy = dOut.data();
+        Tensor dPrefix = needPrefix ? Tensor.host(rows.prefixSum(dy, prefixRows, batch, t, d), prefixRows, d) : null;
+        Tensor dRows = needRows ? Tensor.host(rows.dropPrefix(dy, prefixRows, batch, t, d), batch * t, d) : null;
+        return new PrependRowsGrads(dPrefix, dRows);
     }
 
     @Override

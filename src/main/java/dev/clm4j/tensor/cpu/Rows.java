@@ -72,6 +72,42 @@ final class Rows {
         }
     }
 
+    /** [batch * (n + t), d]: each sequence's t rows of x after the n rows of prefix. */
+    float[] prepend(float[] prefix, int n, float[] x, int batch, int t, int d) {
+        float[] out = new float[batch * (n + t) * d];
+        parallel.forRange(batch, Math.max(1, Elementwise.CHUNK / Math.max(1, (n + t) * d)), (s, e) -> {
+            for (int b = s; b < e; b++) {
+                System.arraycopy(prefix, 0, out, b * (n + t) * d, n * d);
+                System.arraycopy(x, b * t * d, out, (b * (n + t) + n) * d, t * d);
+            }
+        });
+        return out;
+    }
+
+    /** [n, d]: row i the sum over the sequences of dy's row b * (n + t) + i, added in sequence order. */
+    float[] prefixSum(float[] dy, int n, int batch, int t, int d) {
+        float[] out = new float[n * d];
+        parallel.forRange(n, Math.max(1, Elementwise.CHUNK / Math.max(1, batch * d)), (s, e) -> {
+            for (int i = s; i < e; i++) {
+                for (int b = 0; b < batch; b++) {
+                    addRange(dy, (b * (n + t) + i) * d, out, i * d, d);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** [batch * t, d]: each sequence's rows of dy after its n prefix rows. */
+    float[] dropPrefix(float[] dy, int n, int batch, int t, int d) {
+        float[] out = new float[batch * t * d];
+        parallel.forRange(batch, Math.max(1, Elementwise.CHUNK / Math.max(1, t * d)), (s, e) -> {
+            for (int b = s; b < e; b++) {
+                System.arraycopy(dy, (b * (n + t) + n) * d, out, b * t * d, t * d);
+            }
+        });
+        return out;
+    }
+
     /** 1 / (the mask total of sequence b), the total floored at 1e-9 as in the reference. */
     private static double inverseCount(float[] mask, int b, int t) {
         double count = 0;

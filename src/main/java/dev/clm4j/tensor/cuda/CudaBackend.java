@@ -7,6 +7,7 @@ import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
 import dev.clm4j.tensor.LayerNormResult;
 import dev.clm4j.tensor.LossResult;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Shapes;
 import dev.clm4j.tensor.Tensor;
 import java.lang.ref.Reference;
@@ -229,6 +230,17 @@ public final class CudaBackend implements Backend {
     @Override
     public void scatterAddRows(Tensor dy, Indices ids, Tensor out, Indices rowMap) {
         rows.scatterAddRows(dy, ids, out, rowMap);
+    }
+
+    @Override
+    public Tensor prependRows(Tensor prefix, Tensor x, int batch) {
+        return rows.prependRows(prefix, x, batch);
+    }
+
+    @Override
+    public PrependRowsGrads prependRowsBackward(Tensor dOut, int prefixRows, int batch, boolean needPrefix,
+                                                boolean needRows) {
+        return rows.prependRowsBackward(dOut, prefixRows, batch, needPrefix, needRows);
     }
 
     @Override

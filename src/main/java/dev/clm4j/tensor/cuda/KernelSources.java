@@ -23,7 +23,7 @@ final class KernelSources {
 
     /** The kernel families (kernels/*.cu), in the order the translation unit includes them. */
     static final List<String> FAMILIES = List.of("adamw.cu", "attention.cu", "bias.cu", "embedding.cu",
-            "gelu.cu", "layernorm.cu", "loss.cu", "pooling.cu", "reduce.cu", "residual.cu", "rowgrad.cu",
+            "gelu.cu", "layernorm.cu", "loss.cu", "pooling.cu", "prefix.cu", "reduce.cu", "residual.cu", "rowgrad.cu",
             "softmax.cu");
 
     static final List<String> HEADERS = List.of("common.cuh");
@@ -38,6 +38,7 @@ final class KernelSources {
             "layer_norm_forward", "layer_norm_backward_input", "layer_norm_param_grad_partial",
             "cross_entropy_forward", "mean_of", "cross_entropy_backward",
             "mean_pool_inverse_counts", "masked_mean_pool_forward", "masked_mean_pool_backward",
+            "prepend_rows", "prepend_rows_backward_rows", "prepend_rows_backward_prefix",
             "sum_squares_partial", "dot_partial", "sum_partials",
             "add_vectors", "add_into", "scale_in_place",
             "gather_columns",

@@ -1,10 +1,14 @@
 package dev.clm4j.tensor.cuda;
 
 import dev.clm4j.tensor.Indices;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Shapes;
 import dev.clm4j.tensor.Tensor;
 
-/** Row lookups and pooling: embedding gather and scatter-add (embedding.cu), masked mean pooling (pooling.cu). */
+/**
+ * Row lookups and pooling: embedding gather and scatter-add (embedding.cu), masked mean pooling
+ * (pooling.cu), prefix rows in front of each sequence and their backward (prefix.cu).
+ */
 final class RowOps {
     private static final int POOL_BLOCK = 128;
 
@@ -66,6 +70,34 @@ final class RowOps {
                 .ptr(out).ptr(dy).ptr(mask).ptr(invCount).arg(batch).arg(t).arg(d).launch();
         CudaDevice.free(invCount);
         return out;
+    }
+
+    Tensor prependRows(Tensor prefix, Tensor x, int batch) {
+        int t = Shapes.prependRows(prefix, x, batch);
+        int n = prefix.rows();
+        int d = prefix.cols();
+        Tensor out = device.empty(batch * (n + t), d);
+        device.kernel("prepend_rows").elements((long) batch * (n + t) * d)
+                .ptr(out).ptr(prefix).ptr(x).arg(batch).arg(n).arg(t).arg(d).launch();
+        return out;
+    }
+
+    PrependRowsGrads prependRowsBackward(Tensor dOut, int n, int batch, boolean needPrefix, boolean needRows) {
+        int t = Shapes.prependRowsBackward(dOut, n, batch);
+        int d = dOut.cols();
+        Tensor dPrefix = null;
+        if (needPrefix) {
+            dPrefix = device.empty(n, d);
+            device.kernel("prepend_rows_backward_prefix").elements((long) n * d)
+                    .ptr(dPrefix).ptr(dOut).arg(batch).arg(n).arg(t).arg(d).launch();
+        }
+        Tensor dRows = null;
+        if (needRows) {
+            dRows = device.empty(batch * t, d);
+            device.kernel("prepend_rows_backward_rows").elements((long) batch * t * d)
+                    .ptr(dRows).ptr(dOut).arg(batch).arg(n).arg(t).arg(d).launch();
+        }
+        return new PrependRowsGrads(dPrefix, dRows);
     }
 
     private Tensor inverseCounts(Tensor mask, int batch, int t) {

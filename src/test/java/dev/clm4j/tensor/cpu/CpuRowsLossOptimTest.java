@@ -58,6 +58,35 @@ class CpuRowsLossOptimTest {
         assertThrows(IllegalArgumentException.class, () -> CPU.gatherRows(Tensor.host(new float[4], 2, 2), Indices.of(2)));
     }
 
+    /** Prefix tuning's row op: the forward and the rows' gradient are copies (exact), the prefix's a sum. */
+    @Test
+    void prependRowsForwardAndBackward() {
+        Rand r = new Rand(46);
+        int[][] shapes = {{1, 1, 1, 1}, {3, 2, 5, 7}, {5, 16, 33, 384}, {7, 3, 1, 17}, {2, 1, 129, 3}, {33, 16, 9, 1}};
+        for (int[] s : shapes) {
+            int batch = s[0], n = s[1], t = s[2], d = s[3];
+            String what = "prependRows batch " + batch + " n " + n + " t " + t + " d " + d;
+            Tensor prefix = r.uniform(ref, 1f, n, d);
+            Tensor x = r.uniform(ref, 1f, batch * t, d);
+            Tensor out = CPU.prependRows(prefix, x, batch);
+            assertArrayEquals(new int[] {batch * (n + t), d}, out.shape(), what);
+            assertArrayEquals(ref.prependRows(prefix, x, batch).data(), out.data(), what);
+            Tensor dOut = r.uniform(ref, 1f, batch * (n + t), d);
+            var expected = ref.prependRowsBackward(dOut, n, batch, true, true);
+            var actual = CPU.prependRowsBackward(dOut, n, batch, true, true);
+            Close.elementwise(expected.dPrefix().data(), actual.dPrefix().data(), 1e-6 * batch, what + " dPrefix");
+            assertArrayEquals(expected.dRows().data(), actual.dRows().data(), what + " dRows");
+            assertArrayEquals(new int[] {n, d}, actual.dPrefix().shape());
+            assertArrayEquals(new int[] {batch * t, d}, actual.dRows().shape());
+            assertEquals(null, CPU.prependRowsBackward(dOut, n, batch, false, true).dPrefix());
+            assertEquals(null, CPU.prependRowsBackward(dOut, n, batch, true, false).dRows());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> CPU.prependRows(Tensor.host(new float[6], 2, 3), Tensor.host(new float[8], 2, 4), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> CPU.prependRowsBackward(Tensor.host(new float[6], 3, 2), 4, 1, true, true));
+    }
+
     @Test
     void maskedMeanPool() {
         Rand r = new Rand(41);

@@ -3,6 +3,8 @@ package dev.clm4j.tensor.cuda;
 import static dev.clm4j.tensor.cuda.CudaTesting.close;
 import static dev.clm4j.tensor.cuda.CudaTesting.identical;
 import static dev.clm4j.tensor.cuda.CudaTesting.up;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +13,7 @@ import dev.clm4j.tensor.AdamWStep;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
 import dev.clm4j.tensor.LossResult;
+import dev.clm4j.tensor.PrependRowsGrads;
 import dev.clm4j.tensor.Rand;
 import dev.clm4j.tensor.ReferenceBackend;
 import dev.clm4j.tensor.Tensor;
@@ -20,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Embedding gather and scatter-add, masked mean pooling, cross-entropy and AdamW (dense and masked)
- * of the CUDA backend against the reference. Gathers are exact; sums 1e-5 (scatter-add uses
+ * Embedding gather and scatter-add, masked mean pooling, prefix rows, cross-entropy and AdamW
+ * (dense and masked) of the CUDA backend against the reference. Gathers and row copies are exact; sums 1e-5 (scatter-add uses
  * atomics, so its order varies); AdamW follows the reference's double arithmetic step by step and
  * is held to 1e-6, and entries outside a mask must stay bit-identical.
  */
@@ -110,6 +113,37 @@ class CudaRowsLossOptimizerTest {
             close(ref.maskedMeanPoolBackward(dy, mask, batch),
                     cuda.download(cuda.maskedMeanPoolBackward(up(cuda, dy), cm, batch)), 1e-6, what + " backward");
         }
+    }
+
+    /**
+     * Prefix tuning's row op: the forward and the rows' gradient are copies (bit-identical), the
+     * prefix's gradient a sum over the sequences (1e-5); also as the key mask (d = 1).
+     */
+    @Test
+    void prependRowsForwardAndBackward() {
+        Rand r = new Rand(46);
+        int[][] shapes = {{1, 1, 1, 1}, {3, 2, 5, 7}, {32, 16, 33, 384}, {7, 3, 1, 17}, {2, 1, 129, 3}, {33, 16, 9, 1}};
+        for (int[] s : shapes) {
+            int batch = s[0];
+            int n = s[1];
+            int t = s[2];
+            int d = s[3];
+            String what = "prependRows batch " + batch + " n " + n + " t " + t + " d " + d;
+            Tensor prefix = r.uniform(ref, 1f, n, d);
+            Tensor x = r.uniform(ref, 1f, batch * t, d);
+            Tensor out = cuda.prependRows(up(cuda, prefix), up(cuda, x), batch);
+            assertArrayEquals(new int[] {batch * (n + t), d}, out.shape(), what);
+            identical(ref.prependRows(prefix, x, batch).data(), cuda.download(out), what);
+            Tensor dOut = r.uniform(ref, 1f, batch * (n + t), d);
+            PrependRowsGrads expected = ref.prependRowsBackward(dOut, n, batch, true, true);
+            PrependRowsGrads actual = cuda.prependRowsBackward(up(cuda, dOut), n, batch, true, true);
+            close(expected.dPrefix(), cuda.download(actual.dPrefix()), 1e-5 * Math.sqrt(batch), what + " dPrefix");
+            identical(expected.dRows().data(), cuda.download(actual.dRows()), what + " dRows");
+            assertNull(cuda.prependRowsBackward(up(cuda, dOut), n, batch, false, true).dPrefix(), what);
+            assertNull(cuda.prependRowsBackward(up(cuda, dOut), n, batch, true, false).dRows(), what);
+        }
+        assertThrows(IllegalArgumentException.class, () -> cuda.prependRows(cuda.zeros(2, 3), cuda.zeros(2, 4), 1));
+        assertThrows(IllegalArgumentException.class, () -> cuda.prependRowsBackward(cuda.zeros(3, 2), 4, 1, true, true));
     }
 
     @Test
