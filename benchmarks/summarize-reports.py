@@ -19,8 +19,15 @@ def main(dirs):
             groups[(Path(r["train"]).parent.name, variant, rate)].append(r)
     full_time = {ds: statistics.mean(x["train_seconds"] for x in runs)
                  for (ds, v, _), runs in groups.items() if v == "full"}
-    print("| dataset | variant | encoder lr | seeds | accuracy % (mean ± std) | macro-F1 % | train s (mean) | vs full | trainable params |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    # Process CPU seconds of training (reports from 2026-11-22 on): unlike wall time, not inflated
+    # by other tenants of a shared machine. A mean only when every seed has it.
+    def cpu(runs):
+        xs = [r.get("train_cpu_seconds") for r in runs]
+        return statistics.mean(xs) if xs and all(x is not None for x in xs) else None
+    full_cpu = {ds: cpu(runs) for (ds, v, _), runs in groups.items() if v == "full"}
+    print("| dataset | variant | encoder lr | seeds | accuracy % (mean ± std) | macro-F1 % | train s (mean) | vs full "
+          "| train CPU s | CPU vs full | trainable params |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for (ds, method, rate), runs in sorted(groups.items()):
         acc = [100 * r["accuracy"] for r in runs]
         f1 = [100 * r["macro_f1"] for r in runs]
@@ -28,8 +35,11 @@ def main(dirs):
         sd = lambda xs: statistics.stdev(xs) if len(xs) > 1 else 0.0
         rel = f"{secs / full_time[ds]:.2f}" if ds in full_time else "-"
         seeds = ",".join(str(r["seed"]) for r in sorted(runs, key=lambda r: r["seed"]))
+        c = cpu(runs)
+        cpu_s = "-" if c is None else f"{c:.0f}"
+        cpu_rel = f"{c / full_cpu[ds]:.2f}" if c is not None and full_cpu.get(ds) else "-"
         print(f"| {ds} | {method} | {rate} | {seeds} | {statistics.mean(acc):.2f} ± {sd(acc):.2f} | "
-              f"{statistics.mean(f1):.2f} ± {sd(f1):.2f} | {secs:.0f} | {rel} | {runs[0]['trainable_params']:,} |")
+              f"{statistics.mean(f1):.2f} ± {sd(f1):.2f} | {secs:.0f} | {rel} | {cpu_s} | {cpu_rel} | {runs[0]['trainable_params']:,} |")
 
 if __name__ == "__main__":
     main(sys.argv[1:] or ["runs/b77"])

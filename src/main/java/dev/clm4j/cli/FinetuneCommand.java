@@ -135,6 +135,8 @@ final class FinetuneCommand implements Callable<Integer> {
             r.put("accuracy", outcome.test().accuracy());
             r.put("macro_f1", outcome.test().macroF1());
             r.put("train_seconds", outcome.training().trainSeconds());
+            double cpu = outcome.training().trainCpuSeconds();
+            r.put("train_cpu_seconds", Double.isNaN(cpu) ? null : cpu);
             r.put("trainable_params", outcome.training().trainableParams());
             r.put("total_params", outcome.training().totalParams());
             r.put("peak_heap_bytes", outcome.training().peakHeapBytes());

@@ -30,7 +30,9 @@ public final class ResultsTable {
         sb.append("Accuracy and macro-F1 on the test set, in percent: mean ± sample standard deviation over seeds "
                 + "(one seed: the value alone). Train s: mean trainer time per run (linear probe and epochs). "
                 + "Peak heap: the largest over seeds of the trainer's peak Java heap; peak RSS: the largest peak resident "
-                + "memory of a run's JVM. Cost vs full: mean train time over `full`'s on the same data.\n\n");
+                + "memory of a run's JVM. Cost vs full: mean train time over `full`'s on the same data; CPU cost vs full: "
+                + "the same with the process CPU time of training (all threads; unlike wall time, not inflated by other work "
+                + "on a shared machine; – for results written before it was recorded).\n\n");
         Set<String> configs = new LinkedHashSet<>();
         for (RunResult r : results) {
             configs.add(describeConfig(r.config()));
@@ -71,10 +73,11 @@ public final class ResultsTable {
     static String table(Map<String, List<RunResult>> byMethod) {
         StringBuilder sb = new StringBuilder();
         sb.append("| method | accuracy % | macro-F1 % | trainable params | train s | peak heap MiB | peak RSS MiB "
-                + "| cost vs full | seeds |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| cost vs full | CPU cost vs full | seeds |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         List<RunResult> full = byMethod.get(FULL);
         double fullTime = full == null ? Double.NaN : Stats.mean(ResultGroups.values(full, RunResult::trainSeconds));
+        double fullCpu = full == null ? Double.NaN : meanOfAll(full, ResultsTable::trainCpuSeconds);
         for (Map.Entry<String, List<RunResult>> e : byMethod.entrySet()) {
             List<RunResult> rs = e.getValue();
             List<Double> times = ResultGroups.values(rs, RunResult::trainSeconds);
@@ -87,10 +90,24 @@ public final class ResultsTable {
                     .append(" | ").append(mib(ResultGroups.values(rs, RunResult::peakHeapBytes)))
                     .append(" | ").append(mib(ResultGroups.values(rs, RunResult::peakRssBytes)))
                     .append(" | ").append(relativeCost(time, fullTime))
+                    .append(" | ").append(relativeCost(meanOfAll(rs, ResultsTable::trainCpuSeconds), fullCpu))
                     .append(" | ").append(seeds(rs))
                     .append(" |\n");
         }
         return sb.toString();
+    }
+
+    /** The finetune report's training CPU seconds, null when it has none. */
+    static Double trainCpuSeconds(RunResult r) {
+        Object v = r.finetuneReport() == null ? null : r.finetuneReport().get("train_cpu_seconds");
+        return v instanceof Number n ? n.doubleValue() : null;
+    }
+
+    /** The mean over the successful runs, NaN unless every one of them has the value (no mixed means). */
+    private static double meanOfAll(List<RunResult> rs, java.util.function.Function<RunResult, Double> f) {
+        List<Double> xs = ResultGroups.values(rs, f);
+        long ok = rs.stream().filter(RunResult::ok).count();
+        return xs.isEmpty() || xs.size() != ok ? Double.NaN : Stats.mean(xs);
     }
 
     /** "92.60 ± 0.31" (values scaled), "92.60" for one value, "–" for none. */

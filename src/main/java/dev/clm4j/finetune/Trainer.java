@@ -38,6 +38,7 @@ public final class Trainer {
                            List<TokenizedExample> validation) {
         PeakMemory.reset();
         long start = System.nanoTime();
+        double cpuStart = ProcessCpu.seconds();
         model.parameters().forEach(Parameter::freeze);
         MethodContext context = new MethodContext(backend, train, config, padId, log);
         method.prepare(model, context);
@@ -144,8 +145,9 @@ public final class Trainer {
         // adapters, which finish merges away), and the total includes them, as PEFT reports it.
         method.finish(model, context);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = ProcessCpu.seconds() - cpuStart;
         return new TrainResult(history, bestEpoch, seconds, probeSeconds, trainableCount, total, PeakMemory.peakBytes(),
-                opt.stateSize());
+                opt.stateSize(), cpuSeconds);
     }
 
     /** Linear warmup to 1, then linear decay to 0 at the last step. */

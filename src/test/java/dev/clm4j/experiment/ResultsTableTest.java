@@ -11,9 +11,14 @@ import org.junit.jupiter.api.Test;
 class ResultsTableTest {
     static RunResult ok(String dataset, String setting, String method, long seed, double acc, double f1, long params,
                         double seconds, long heap) {
+        return ok(dataset, setting, method, seed, acc, f1, params, seconds, heap, null);
+    }
+
+    static RunResult ok(String dataset, String setting, String method, long seed, double acc, double f1, long params,
+                        double seconds, long heap, Map<String, Object> report) {
         return new RunResult(dataset, setting, setting.equals("full") ? null : Integer.parseInt(setting.substring(1)),
                 method, seed, RunResult.OK, null, acc, f1, params, 22_000_000L, seconds, seconds + 5, heap, 2L * heap, 3,
-                method, "train.csv", "test.csv", config(), "2026-01-01T00:00:00Z", "clm4j test", null);
+                method, "train.csv", "test.csv", config(), "2026-01-01T00:00:00Z", "clm4j test", report);
     }
 
     static RunResult failed(String dataset, String setting, String method, long seed) {
@@ -60,13 +65,28 @@ class ResultsTableTest {
         int full = md.indexOf("## banking77, full training set");
         int k10 = md.indexOf("## banking77, 10 per class");
         assertTrue(full >= 0 && k10 > full, md);
-        assertTrue(md.contains("| full | 93.00 ± 1.00 | 92.00 ± 1.00 | 22,595,021 | 1100.0 | 3,072 | 6,144 | 1.00x | 3 |"), md);
+        assertTrue(md.contains("| full | 93.00 ± 1.00 | 92.00 ± 1.00 | 22,595,021 | 1100.0 | 3,072 | 6,144 | 1.00x | – | 3 |"), md);
         assertTrue(md.contains("| clm | 93.00 ± 0.00 | 92.00 ± 0.00 | 1,157,766–1,157,768 | 440.0 | 1,024 | 2,048 | 0.40x "
-                + "| 3 (+1 failed) |"), md);
+                + "| – | 3 (+1 failed) |"), md);
         assertTrue(md.indexOf("| full |") < md.indexOf("| clm |"), md);
         // no full run with 10 per class: no relative cost
-        assertTrue(md.contains("| head | 84.00 ± 0.00 | 83.00 ± 0.00 | 29,645 | 50.0 | 512 | 1,024 | – | 3 |"), md);
+        assertTrue(md.contains("| head | 84.00 ± 0.00 | 83.00 ± 0.00 | 29,645 | 50.0 | 512 | 1,024 | – | – | 3 |"), md);
         assertTrue(md.contains("- clm seed 3: exit status 137 (killed)"), md);
+    }
+
+    /** The CPU cost column compares process CPU seconds, when every run of both methods has them. */
+    @Test
+    void cpuCostFromTheFinetuneReports() {
+        List<RunResult> rs = new ArrayList<>();
+        for (long seed = 0; seed < 2; seed++) {
+            rs.add(ok("snips", "full", "full", seed, 0.9, 0.9, 22_595_021, 600, 1L << 30, Map.of("train_cpu_seconds", 1000.0)));
+            rs.add(ok("snips", "full", "clm", seed, 0.9, 0.9, 1_000_000, 300, 1L << 30, Map.of("train_cpu_seconds", 400.0)));
+            rs.add(ok("snips", "full", "head", seed, 0.9, 0.9, 2_695, 60, 1L << 30, seed == 0 ? Map.of("train_cpu_seconds", 90.0) : null));
+        }
+        String md = ResultsTable.table(ResultGroups.of(rs, List.of("full", "clm", "head")).values().iterator().next());
+        assertTrue(md.contains("| 300.0 | 1,024 | 2,048 | 0.50x | 0.40x | 2 |"), md);
+        // one head run has no CPU time: no mean over a part of the seeds
+        assertTrue(md.contains("| 60.0 | 1,024 | 2,048 | 0.10x | – | 2 |"), md);
     }
 
     @Test

@@ -24,6 +24,11 @@ final class Gemm {
     private static final int KC = Integer.getInteger("clm.gemm.kc", 384);
     /** Rows of C per task (a multiple of MR). */
     private static final int MC = roundUp(Integer.getInteger("clm.gemm.mc", 96), MR);
+    /**
+     * Largest C block (MC x n floats) a task writes while its packed A block stays in L2: wide
+     * products use fewer rows per block so that the C lines they write do not evict A.
+     */
+    private static final int C_BLOCK_FLOATS = Integer.getInteger("clm.gemm.cblock", 1 << 30);
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
     /** B panels per packing task. */
@@ -134,7 +139,7 @@ final class Gemm {
      * A, so columns are split last. Both stay whole multiples of the register tile.
      */
     private static int[] tileShape(int m, int n, int threads) {
-        int mc = Math.min(MC, roundUp(m, MR));
+        int mc = Math.min(Math.min(MC, Math.max(2 * MR, C_BLOCK_FLOATS / Math.max(1, n) / MR * MR)), roundUp(m, MR));
         int nc = roundUp(n, NR);
         int want = threads == 1 ? 1 : 3 * threads;
         while (tiles(m, n, mc, nc) < want) {
