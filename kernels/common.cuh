@@ -80,4 +80,24 @@ __device__ float clm_block_max(float v) {
     return partial[32];
 }
 
+// One row's softmax by the whole block: out = softmax(x) over cols values; returns the row's
+// log-sum-exp (max + log sum exp(x - max)), which the cross-entropy needs. Every thread of the
+// block must call it (it synchronises).
+__device__ float clm_block_softmax_row(float* out, const float* x, int cols) {
+    float m = CLM_NEG_INF;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+        m = fmaxf(m, x[j]);
+    }
+    m = clm_block_max(m);
+    float s = 0.f;
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+        s += expf(x[j] - m);
+    }
+    s = clm_block_sum(s);
+    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
+        out[j] = expf(x[j] - m) / s;
+    }
+    return logf(s) + m;
+}
+
 #endif

@@ -15,21 +15,9 @@ extern "C" __global__ void cross_entropy_forward(float* probs, float* rowLoss, c
     long long row = blockIdx.x;
     const float* xr = logits + row * cols;
     float* pr = probs + row * cols;
-    float m = CLM_NEG_INF;
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        m = fmaxf(m, xr[j]);
-    }
-    m = clm_block_max(m);
-    float s = 0.f;
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        s += expf(xr[j] - m);
-    }
-    s = clm_block_sum(s);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        pr[j] = expf(xr[j] - m) / s;
-    }
+    float logSumExp = clm_block_softmax_row(pr, xr, cols);
     if (threadIdx.x == 0) {
-        rowLoss[row] = logf(s) + m - xr[labels[row]];
+        rowLoss[row] = logSumExp - xr[labels[row]];
     }
 }
 

@@ -9,19 +9,7 @@ extern "C" __global__ void softmax_rows_forward(float* y, const float* x, int co
     long long row = blockIdx.x;
     const float* xr = x + row * cols;
     float* yr = y + row * cols;
-    float m = CLM_NEG_INF;
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        m = fmaxf(m, xr[j]);
-    }
-    m = clm_block_max(m);
-    float s = 0.f;
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        s += expf(xr[j] - m);
-    }
-    s = clm_block_sum(s);
-    for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-        yr[j] = expf(xr[j] - m) / s;
-    }
+    clm_block_softmax_row(yr, xr, cols);
 }
 
 extern "C" __global__ void softmax_rows_backward(float* dx, const float* y, const float* dy, int cols) {
