@@ -45,7 +45,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", description = "Encoder learning rate (default: the method's own, e.g. 5e-5 full, 1e-3 clm).")
+    @Option(names = "--lr", description = "Encoder learning rate (default: the method's own, e.g. 5e-5 full, 5e-4 clm).")
     Double lr;
 
     @Option(names = "--head-lr", defaultValue = "1e-3", description = "Classifier head learning rate (default ${DEFAULT-VALUE}).")

@@ -12,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Not a test: prints the GFLOP/s of the cpu GEMM on the encoder's shapes, next to the FMA roofline
  * this JVM reaches on one core and the reference backend's scalar loop. Run after
- * {@code mvn test-compile} with
+ * {@code mvn test-compile} and
+ * {@code mvn dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt} with
  * <pre>
- * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt) \
+ * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat target/test-classpath.txt) \
  *      dev.clm4j.tensor.cpu.GemmProbe [threads] [seconds-per-shape]
  * </pre>
  * One-thread rates are per second of the thread's own CPU time, so that other processes on a
