@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class ClmMixin {
     private static final ClmOptions D = ClmOptions.defaults();
 
-    @Option(names = "--density", description = "Share of encoder parameters that train (default 0.05).")
+    @Option(names = "--density", description = "Share of encoder parameters that train (default 0.10).")
     double density = D.density();
 
     @Option(names = "--min-layer", description = "Lowest transformer layer whose rows may train; backward stops below it (default 3).")

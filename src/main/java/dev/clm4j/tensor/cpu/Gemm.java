@@ -34,6 +34,12 @@ final class Gemm {
     /** B panels per packing task. */
     private static final int B_PANELS_PER_TASK = 2;
     static final boolean I_OUTER = Boolean.getBoolean("clm.gemm.iouter");
+    /**
+     * Whether the wide kernel reads a stored [m, k] A in place (row stride lda) instead of from a
+     * packed copy: the six rows of a micro-panel are six sequential streams the prefetcher follows,
+     * so the copy (7% of inference time) buys nothing. Transposed A is still packed.
+     */
+    static final boolean DIRECT_A = !"false".equals(System.getProperty("clm.gemm.directA")) && GemmKernels.STRIDED_A;
 
     private final Parallel parallel;
     /** Packed B of the calling thread, kept between products (grown on demand). */
@@ -164,8 +170,19 @@ final class Gemm {
      */
     private void block(MatrixView a, boolean transA, float[] bp, MatrixView c, int pc, int kc,
                        int i0, int i1, int j0, int j1, boolean accumulate, float[] bias) {
-        float[] ap = grow(packedA, GemmPacking.panels(i1 - i0, MR) * kc * MR);
-        GemmPacking.packA(a, transA, i1, i0, pc, kc, ap);
+        boolean direct = DIRECT_A && !transA;
+        float[] ap;
+        int fullPanels = (i1 - i0) / MR;
+        if (!direct) {
+            ap = grow(packedA, GemmPacking.panels(i1 - i0, MR) * kc * MR);
+            GemmPacking.packA(a, transA, i1, i0, pc, kc, ap);
+        } else {
+            // Only a ragged last panel is copied (zero-padded to MR rows), to the front of the buffer.
+            ap = grow(packedA, kc * MR);
+            if (fullPanels * MR < i1 - i0) {
+                GemmPacking.packA(a, false, i1, i0 + fullPanels * MR, pc, kc, ap);
+            }
+        }
         float[] cv = c.data();
         int ldc = c.ld();
         float[] edge = null;
@@ -175,12 +192,23 @@ final class Gemm {
         for (int outer = 0; outer < (iOuter ? iSteps : jSteps); outer++) {
             for (int inner = 0; inner < (iOuter ? jSteps : iSteps); inner++) {
                 int j = j0 + (iOuter ? inner : outer) * NR;
-                int i = i0 + (iOuter ? outer : inner) * MR;
+                int q = iOuter ? outer : inner;
+                int i = i0 + q * MR;
                 int cols = Math.min(NR, j1 - j);
                 int bOff = (j / NR) * kc * NR;
                 int rows = Math.min(MR, i1 - i);
-                int aOff = ((i - i0) / MR) * kc * MR;
                 int cOff = c.off() + i * ldc + j;
+                // Where the kernel reads this micro-panel of A: in place, or packed.
+                float[] aData = ap;
+                int aOff = direct ? 0 : q * kc * MR;
+                int aRow = 1;
+                int aStep = MR;
+                if (direct && q < fullPanels) {
+                    aData = a.data();
+                    aOff = a.off() + i * a.ld() + pc;
+                    aRow = a.ld();
+                    aStep = 1;
+                }
                 if (rows == MR && cols == NR) {
                     if (!accumulate) {
                         // cheap: the kernel re-reads the tile from L1
@@ -190,7 +218,7 @@ final class Gemm {
                             GemmKernels.biasTile(cv, cOff, ldc, bias, j);
                         }
                     }
-                    GemmKernels.kernel(kc, ap, aOff, bp, bOff, cv, cOff, ldc);
+                    GemmKernels.kernel(kc, aData, aOff, aRow, aStep, bp, bOff, cv, cOff, ldc);
                     continue;
                 }
                 // A ragged edge: compute the full register tile aside, keep the part inside C.
@@ -199,7 +227,7 @@ final class Gemm {
                 } else {
                     Arrays.fill(edge, 0f);
                 }
-                GemmKernels.kernel(kc, ap, aOff, bp, bOff, edge, 0, NR);
+                GemmKernels.kernel(kc, aData, aOff, aRow, aStep, bp, bOff, edge, 0, NR);
                 for (int r = 0; r < rows; r++) {
                     int dst = cOff + r * ldc;
                     if (accumulate) {

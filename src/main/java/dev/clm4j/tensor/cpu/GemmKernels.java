@@ -26,6 +26,8 @@ final class GemmKernels {
     static final String SHAPE = System.getProperty("clm.gemm.shape", "");
     static final int MR = SHAPE.equals("tall") ? 12 : SHAPE.equals("mid") ? 8 : 6;
     static final int NR = SHAPE.equals("tall") ? 2 * L : SHAPE.equals("mid") ? 3 * L : WIDE ? 4 * L : 2 * L;
+    /** Whether the kernel is the wide 6 x 4L tile, which reads A in any layout (see {@link #wide}). */
+    static final boolean STRIDED_A = WIDE && MR == 6 && NR == 4 * L;
 
     private GemmKernels() {
     }
@@ -45,13 +47,23 @@ final class GemmKernels {
      * (the second depth slice) ran this kernel in the interpreter for seconds. Callers that want
      * C overwritten zero the tile first ({@link #zeroTile}).
      */
+    static void kernel(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff,
+                       int ldc) {
+        if (STRIDED_A) {
+            wide(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc);
+        } else {
+            kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+        }
+    }
+
+    /** The kernel on a packed A micro-panel (row r of step p at aOff + p * MR + r). */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        if (MR == 12) {
+        if (STRIDED_A) {
+            wide(kc, ap, aOff, 1, MR, bp, bOff, c, cOff, ldc);
+        } else if (MR == 12) {
             tall(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         } else if (MR == 8) {
             mid(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-        } else if (WIDE) {
-            wide(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
             narrow(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         }
@@ -77,7 +89,11 @@ final class GemmKernels {
         }
     }
 
-    private static void wide(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    /**
+     * The wide tile with A element (row r, step p) at ap[aOff + r * aRow + p * aStep]: a packed
+     * micro-panel (aRow 1, aStep MR) or six rows of a stored [m, k] A read in place (aRow lda, aStep 1).
+     */
+    private static void wide(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         final int l = L;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
@@ -87,7 +103,12 @@ final class GemmKernels {
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
         FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         int bEnd = bOff + kc * (4 * l);
-        for (int bi = bOff, ai = aOff; bi < bEnd; bi += 4 * l, ai += MR) {
+        final int a1 = aRow;
+        final int a2 = 2 * aRow;
+        final int a3 = 3 * aRow;
+        final int a4 = 4 * aRow;
+        final int a5 = 5 * aRow;
+        for (int bi = bOff, ai = aOff; bi < bEnd; bi += 4 * l, ai += aStep) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * l);
@@ -97,27 +118,27 @@ final class GemmKernels {
             c01 = a.fma(b1, c01);
             c02 = a.fma(b2, c02);
             c03 = a.fma(b3, c03);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
+            a = FloatVector.broadcast(S, ap[ai + a1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             c12 = a.fma(b2, c12);
             c13 = a.fma(b3, c13);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
+            a = FloatVector.broadcast(S, ap[ai + a2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             c22 = a.fma(b2, c22);
             c23 = a.fma(b3, c23);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
+            a = FloatVector.broadcast(S, ap[ai + a3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             c32 = a.fma(b2, c32);
             c33 = a.fma(b3, c33);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
+            a = FloatVector.broadcast(S, ap[ai + a4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
             c42 = a.fma(b2, c42);
             c43 = a.fma(b3, c43);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
+            a = FloatVector.broadcast(S, ap[ai + a5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
             c52 = a.fma(b2, c52);
