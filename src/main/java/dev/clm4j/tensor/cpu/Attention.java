@@ -3,8 +3,9 @@ package dev.clm4j.tensor.cpu;
 /**
  * Multi-head scaled-dot-product attention with a key padding mask, forward and backward. Each
  * (sequence, head) pair is one task; inside it every product is a small GEMM run on that thread over
- * strided views of the head's columns (no copies in). Products whose natural output would be only
- * dh = 32 columns wide (P V, dS K, dS^T Q, P^T dO) are computed transposed, dh x t, so that the
+ * strided views of the head's columns (no copies in). Products whose output is only dh columns wide
+ * (P V, dS K, dS^T Q, P^T dO) run on {@link NarrowProduct} when dh is its width (32 on AVX-512),
+ * reading every operand in place; otherwise they are computed transposed, dh x t, so that the
  * 64-wide register tiles are full, and then transposed into place.
  */
 final class Attention {
@@ -54,6 +55,10 @@ final class Attention {
                 int row = p.off() + i * tk;
                 Softmax.row(probs, row, tk, dims.scale(), probs, row, mask, b * tk);
             }
+            if (NarrowProduct.handles(dh)) {
+                NarrowProduct.multiply(p, false, dims.head(v, b, tk, h), dims.head(out, b, tq, h), tq, tk);
+                return;
+            }
             // out^T = V^T P^T (dh x tq), then into the head's columns.
             float[] t = buffer(1, dh * tq);
             gemm.multiply(dims.head(v, b, tk, h), true, p, true, MatrixView.of(t, tq), dh, tq, tk, 0f, false);
@@ -75,14 +80,26 @@ final class Attention {
             MatrixView dO = dims.head(dOut, b, tq, h);
             float[] ds = buffer(0, tq * tk);
             MatrixView dsView = MatrixView.of(ds, tk);
-            float[] t = buffer(1, dh * Math.max(tq, tk));
-            // dV^T = dO^T P (dh x tk).
-            gemm.multiply(dO, true, p, false, MatrixView.of(t, tk), dh, tk, tq, 0f, false);
-            untranspose(t, dh, tk, dims.head(dv, b, tk, h));
+            boolean narrow = NarrowProduct.handles(dh);
+            float[] t = narrow ? null : buffer(1, dh * Math.max(tq, tk));
+            if (narrow) {
+                // dV = P^T dO, P^T read in place.
+                NarrowProduct.multiply(p, true, dO, dims.head(dv, b, tk, h), tk, tq);
+            } else {
+                // dV^T = dO^T P (dh x tk).
+                gemm.multiply(dO, true, p, false, MatrixView.of(t, tk), dh, tk, tq, 0f, false);
+                untranspose(t, dh, tk, dims.head(dv, b, tk, h));
+            }
             // dP = dO V^T, then dS = P * (dP - sum_j P dP) * scale, row by row.
             gemm.multiply(dO, false, dims.head(v, b, tk, h), true, dsView, tq, tk, dh, 0f, false);
             for (int i = 0; i < tq; i++) {
                 Softmax.backwardRow(probs, p.off() + i * tk, ds, i * tk, ds, i * tk, tk, scale);
+            }
+            if (narrow) {
+                // dQ = dS K and dK = dS^T Q, dS^T read in place.
+                NarrowProduct.multiply(dsView, false, dims.head(k, b, tk, h), dims.head(dq, b, tq, h), tq, tk);
+                NarrowProduct.multiply(dsView, true, dims.head(q, b, tq, h), dims.head(dk, b, tk, h), tk, tq);
+                return;
             }
             // dQ^T = K^T dS^T (dh x tq) and dK^T = Q^T dS (dh x tk).
             gemm.multiply(dims.head(k, b, tk, h), true, dsView, true, MatrixView.of(t, tq), dh, tq, tk, 0f, false);
