@@ -218,6 +218,17 @@ public final class Ops {
         return values;
     }
 
+    /**
+     * gelu(linear(x, w, bias)); when nothing needs a gradient (inference, frozen layers) it is one
+     * fused backend call that keeps no pre-activation.
+     */
+    public Var linearGelu(Var x, Var w, Var bias) {
+        if (bias == null || tracks(x, w, bias)) {
+            return gelu(linear(x, w, bias));
+        }
+        return new Var(backend.linearGelu(x.value(), w.value(), bias.value()), false);
+    }
+
     public Var gelu(Var x) {
         boolean track = tracks(x);
         Var out = new Var(backend.gelu(x.value()), track);

@@ -18,7 +18,7 @@ public final class FeedForward implements Module {
     }
 
     public Var forward(Ops ops, Var x) {
-        return down.forward(ops, ops.gelu(up.forward(ops, x)));
+        return down.forward(ops, up.forwardGelu(ops, x));
     }
 
     public Linear up() {

@@ -26,6 +26,11 @@ public final class Linear implements Module {
         return adapter == null ? y : ops.add(y, adapter.forward(ops, x));
     }
 
+    /** GELU of this layer's output (fused when nothing needs a gradient and there is no adapter). */
+    public Var forwardGelu(Ops ops, Var x) {
+        return adapter == null ? ops.linearGelu(x, weight, bias) : ops.gelu(forward(ops, x));
+    }
+
     /** A fresh LoRA adapter of rank r on this layer (seeded by {@code rng}); it is returned, trainable. */
     public LoraAdapter attachAdapter(Backend backend, SplittableRandom rng, int rank, double alpha, double dropout) {
         if (adapter != null) {

@@ -57,6 +57,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * GELU(x w^T + bias), for inference: the pre-activation is not kept, so backends may apply GELU
+     * to each block of the product while it is still in cache instead of in a pass of its own.
+     */
+    default Tensor linearGelu(Tensor x, Tensor w, Tensor bias) {
+        return gelu(linear(x, w, bias));
+    }
+
+    /**
      * The sparse weight gradient: out[r, :] = sum_i dy[i, rows[r]] * x[i, :] + beta * out[r, :],
      * for the selected output rows of a linear layer only (gather the columns of dy, one small GEMM).
      * dy is [n, out], x is [n, in], out is [rows.length, in].

@@ -94,6 +94,18 @@ public final class CpuBackend extends HostBackend {
     }
 
     @Override
+    public Tensor linearGelu(Tensor x, Tensor w, Tensor bias) {
+        int m = x.rows();
+        int k = x.cols();
+        int n = w.rows();
+        Shapes.require(w.cols() == k, "linearGelu: x %s, weight %s", Shapes.str(x), Shapes.str(w));
+        Shapes.require(bias.size() == n, "linearGelu: weight %s, bias %s", Shapes.str(w), Shapes.str(bias));
+        float[] out = new float[m * n];
+        gemm.multiplyBias(x.data(), false, w.data(), true, bias.data(), out, m, n, k, Elementwise::geluBlock);
+        return Tensor.host(out, m, n);
+    }
+
+    @Override
     public void rowGradInto(Tensor dy, Tensor x, Indices rows, Tensor out, float beta) {
         int n = dy.rows();
         int outFeatures = dy.cols();

@@ -102,17 +102,27 @@ final class Elementwise {
 
     float[] gelu(float[] x) {
         float[] out = new float[x.length];
-        parallel.forRange(x.length, CHUNK, (s, e) -> {
-            int i = s;
-            for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, i);
-                v.mul(VectorMath.normalCdf(v)).intoArray(out, i);
-            }
-            for (; i < e; i++) {
-                out[i] = x[i] * VectorMath.normalCdf(x[i]);
-            }
-        });
+        parallel.forRange(x.length, CHUNK, (s, e) -> gelu(x, out, s, e));
         return out;
+    }
+
+    /** out[s..e) = GELU(x[s..e)); out may be x. */
+    static void gelu(float[] x, float[] out, int s, int e) {
+        int i = s;
+        for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(VectorMath.normalCdf(v)).intoArray(out, i);
+        }
+        for (; i < e; i++) {
+            out[i] = x[i] * VectorMath.normalCdf(x[i]);
+        }
+    }
+
+    /** GELU in place on a rows x cols block at c[off] with row stride ld (a GEMM epilogue). */
+    static void geluBlock(float[] c, int off, int ld, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            gelu(c, c, off + r * ld, off + r * ld + cols);
+        }
     }
 
     /** dy * GELU'(x), GELU'(x) = Phi(x) + x * pdf(x). */

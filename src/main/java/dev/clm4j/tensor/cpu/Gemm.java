@@ -71,14 +71,32 @@ final class Gemm {
      * overwriting product would zero each register tile, so it costs no pass over C of its own.
      */
     void multiplyBias(float[] a, boolean transA, float[] b, boolean transB, float[] bias, float[] c, int m, int n, int k) {
+        multiplyBias(a, transA, b, transB, bias, c, m, n, k, null);
+    }
+
+    /**
+     * As above, then {@code epilogue} on every finished block of C while it is still in this core's
+     * cache (GELU of a feed-forward layer's pre-activation, when nothing keeps the pre-activation).
+     */
+    void multiplyBias(float[] a, boolean transA, float[] b, boolean transB, float[] bias, float[] c, int m, int n, int k,
+                      Epilogue epilogue) {
         if (k == 0) {
             for (int i = 0; i < m; i++) {
                 System.arraycopy(bias, 0, c, i * n, n);
             }
+            if (epilogue != null) {
+                epilogue.apply(c, 0, n, m, n);
+            }
             return;
         }
         multiply(MatrixView.of(a, transA ? m : k), transA, MatrixView.of(b, transB ? k : n), transB,
-                MatrixView.of(c, n), m, n, k, 0f, true, bias);
+                MatrixView.of(c, n), m, n, k, 0f, true, bias, epilogue);
+    }
+
+    /** In-place work on a finished block of C: rows x cols at c[off], row stride ld. */
+    @FunctionalInterface
+    interface Epilogue {
+        void apply(float[] c, int off, int ld, int rows, int cols);
     }
 
     /**
@@ -88,12 +106,15 @@ final class Gemm {
      */
     void multiply(MatrixView a, boolean transA, MatrixView b, boolean transB, MatrixView c, int m, int n, int k,
                   float beta, boolean mayFork) {
-        multiply(a, transA, b, transB, c, m, n, k, beta, mayFork, null);
+        multiply(a, transA, b, transB, c, m, n, k, beta, mayFork, null, null);
     }
 
-    /** As above; a non-null {@code bias} (length n, with beta = 0 and k > 0) is added to every row of C. */
+    /**
+     * As above; a non-null {@code bias} (length n, with beta = 0 and k > 0) is added to every row of
+     * C, and a non-null {@code epilogue} runs on each block of C after its last depth slice.
+     */
     private void multiply(MatrixView a, boolean transA, MatrixView b, boolean transB, MatrixView c, int m, int n, int k,
-                          float beta, boolean mayFork, float[] bias) {
+                          float beta, boolean mayFork, float[] bias, Epilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -121,19 +142,28 @@ final class Gemm {
             int kc = Math.min(kcMax, k - pc);
             int depth = pc;
             boolean accumulate = !(overwrite && pc == 0);
+            Epilogue last = pc + kc >= k ? epilogue : null;
             if (inParallel) {
                 parallel.forEach(bTasks, t -> GemmPacking.packB(b, transB, n, depth, kc, bp,
                         t * B_PANELS_PER_TASK, Math.min(bPanels, (t + 1) * B_PANELS_PER_TASK)));
                 parallel.forEach(rowTiles * colTiles, t -> {
                     int i0 = (t / colTiles) * mc;
                     int j0 = (t % colTiles) * nc;
-                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), j0, Math.min(n, j0 + nc),
-                            accumulate, bias);
+                    int i1 = Math.min(m, i0 + mc);
+                    int j1 = Math.min(n, j0 + nc);
+                    block(a, transA, bp, c, depth, kc, i0, i1, j0, j1, accumulate, bias);
+                    if (last != null) {
+                        last.apply(c.data(), c.off() + i0 * c.ld() + j0, c.ld(), i1 - i0, j1 - j0);
+                    }
                 });
             } else {
                 GemmPacking.packB(b, transB, n, depth, kc, bp, 0, bPanels);
                 for (int i0 = 0; i0 < m; i0 += mc) {
-                    block(a, transA, bp, c, depth, kc, i0, Math.min(m, i0 + mc), 0, n, accumulate, bias);
+                    int i1 = Math.min(m, i0 + mc);
+                    block(a, transA, bp, c, depth, kc, i0, i1, 0, n, accumulate, bias);
+                    if (last != null) {
+                        last.apply(c.data(), c.off() + i0 * c.ld(), c.ld(), i1 - i0, n);
+                    }
                 }
             }
         }

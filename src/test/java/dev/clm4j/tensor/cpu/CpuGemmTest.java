@@ -69,7 +69,7 @@ class CpuGemmTest {
         }
     }
 
-    /** The linear layer's product with the bias fused into the tile initialisation. */
+    /** The linear layer's product with the bias fused into the tile initialisation, and with GELU after it. */
     @Test
     void linearWithFusedBias() {
         Rand r = new Rand(4);
@@ -88,6 +88,14 @@ class CpuGemmTest {
             String what = String.format("%dx%dx%d threads=%d", m, n, k, cpu.threads());
             Close.scaled(ref.linear(x, w, bias).data(), cpu.linear(x, w, bias).data(), scale, TOL, what);
             Close.scaled(ref.linear(x, w, null).data(), cpu.linear(x, w, null).data(), scale, TOL, what + " no bias");
+            // GELU applied to each finished block of the product (|GELU'| <= 1.13, so the same tolerance
+            // on 1.2 times the scale).
+            float[] geluScale = scale.clone();
+            for (int i = 0; i < geluScale.length; i++) {
+                geluScale[i] *= 1.2f;
+            }
+            Close.scaled(ref.gelu(ref.linear(x, w, bias)).data(), cpu.linearGelu(x, w, bias).data(), geluScale, TOL,
+                    what + " gelu");
         }
     }
 
