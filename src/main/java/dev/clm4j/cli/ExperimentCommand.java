@@ -35,6 +35,9 @@ import picocli.CommandLine.Parameters;
             "      --per-class 10,full --seeds 0,1,2 --epochs 10 \\",
             "      --methods \"full,head,clm,clm-notok=clm --new-tokens 0\"",
             "  clm experiment --out runs/experiments --render-only",
+            "",
+            "While OUT/pause exists no new run starts (the current one finishes): touch it to have the",
+            "machine to yourself for a benchmark, remove it to go on.",
             "Exit status: 0 all runs done, 1 some failed (recorded and listed), 2 bad input."})
 final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--datasets", paramLabel = "LIST",

@@ -80,6 +80,35 @@ public final class ExperimentRunner {
         return specs;
     }
 
+    /** A file in the output folder that holds the runner between runs while it exists. */
+    public static final String PAUSE_FILE = "pause";
+
+    /**
+     * While OUT/pause exists, no new run starts (the one going on finishes first): a run's times are
+     * only comparable when nothing else shares the cores, so whoever needs the machine for a while
+     * (a benchmark, a build) pauses the queue instead of slowing the run in progress.
+     */
+    private void holdWhilePaused() throws InterruptedException {
+        Path pause = outDir.resolve(PAUSE_FILE);
+        if (!java.nio.file.Files.exists(pause)) {
+            return;
+        }
+        out.printf("paused: %s exists; the next run starts when it is removed%n", pause);
+        out.flush();
+        while (java.nio.file.Files.exists(pause)) {
+            Thread.sleep(pausePollMillis);
+        }
+        out.println("resumed");
+    }
+
+    private long pausePollMillis = 2000;
+
+    /** How often a paused runner looks for the pause file (tests look more often). */
+    ExperimentRunner pollPauseEvery(long millis) {
+        this.pausePollMillis = millis;
+        return this;
+    }
+
     public Summary run(Plan plan) throws IOException, InterruptedException {
         List<RunSpec> all = specs(plan);
         List<RunSpec> todo = new ArrayList<>();
@@ -107,6 +136,7 @@ public final class ExperimentRunner {
         double spent = 0;
         for (int i = 0; i < todo.size(); i++) {
             RunSpec spec = todo.get(i);
+            holdWhilePaused();
             String tag = String.format(Locale.ROOT, "[%d/%d]", i + 1, todo.size());
             out.printf("%s %s%n", tag, spec.describe());
             out.flush();

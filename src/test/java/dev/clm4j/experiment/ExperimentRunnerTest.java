@@ -108,6 +108,29 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aPauseFileHoldsTheQueueUntilItIsRemoved() throws Exception {
+        Files.createDirectories(out);
+        Path pause = out.resolve(ExperimentRunner.PAUSE_FILE);
+        Files.createFile(pause);
+        ExperimentRunner r = runner().pollPauseEvery(10);
+        Thread t = new Thread(() -> {
+            try {
+                r.run(plan(true));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        t.start();
+        Thread.sleep(300);
+        assertTrue(fake.requests.isEmpty(), "no run starts while paused");
+        assertTrue(printed().contains("paused"), printed());
+        Files.delete(pause);
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertEquals(8, fake.requests.size());
+    }
+
+    @Test
     void resumeSkipsFinishedRunsAndIgnoresTemporaryOrPartialFiles() throws Exception {
         runner().run(new ExperimentRunner.Plan(List.of(data), List.of(Setting.FULL), MethodSpec.parseList("head"),
                 List.of(0L), List.of(), Map.of("epochs", 2), 2, "text", "label", true));
