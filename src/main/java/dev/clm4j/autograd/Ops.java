@@ -20,6 +20,9 @@ public final class Ops {
     private final Tape tape;
     private Indices weightGradRows;
     private int weightGradTotalRows = -1;
+    /** Inference only: the tensors this Ops made, in order, so that a scope can give them back. */
+    private final java.util.List<Tensor> made = new java.util.ArrayList<>();
+    private int openScopes;
 
     /** Ops that record on the given tape; a null tape means inference (nothing recorded). */
     public Ops(Backend backend, Tape tape) {
@@ -50,6 +53,54 @@ public final class Ops {
         return tape != null;
     }
 
+    /**
+     * Opens a scope (inference only; a no-op when recording, since a tape keeps what backward needs):
+     * the tensors made from now on are remembered until {@link #recycleSince} closes it. Outside
+     * scopes nothing is remembered, so an Ops used for many batches holds on to nothing.
+     */
+    public int mark() {
+        if (tape == null) {
+            openScopes++;
+        }
+        return made.size();
+    }
+
+    /**
+     * Closes the scope opened by {@code mark}: every tensor made in it except {@code keep}'s value
+     * is dead, so the backend may reuse its memory. The caller guarantees that nothing else refers to
+     * them (an encoder layer's intermediates, once the layer has returned).
+     */
+    public void recycleSince(int mark, Var keep) {
+        if (tape != null) {
+            return;
+        }
+        java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
+        seen.put(keep.value().storage(), true);
+        for (int i = mark; i < made.size(); i++) {
+            Tensor t = made.get(i);
+            if (seen.put(t.storage(), true) == null) {
+                backend.recycle(t);
+            }
+        }
+        made.subList(mark, made.size()).clear();
+        openScopes--;
+    }
+
+    /** Inference only: nothing refers to {@code dead} any more (the caller made it and let go of it). */
+    public void recycle(Var dead) {
+        if (tape == null) {
+            backend.recycle(dead.value());
+        }
+    }
+
+    /** A new value; inside a scope in inference, its tensor is remembered for {@link #recycleSince}. */
+    private Var made(Tensor value, boolean track) {
+        if (tape == null && openScopes > 0) {
+            made.add(value);
+        }
+        return new Var(value, track);
+    }
+
     private boolean tracks(Var... inputs) {
         if (tape == null) {
             return false;
@@ -70,7 +121,7 @@ public final class Ops {
     public Var linear(Var x, Var w, Var bias) {
         Tensor y = backend.linear(x.value(), w.value(), bias == null ? null : bias.value());
         boolean track = tracks(x, w, bias);
-        Var out = new Var(y, track);
+        Var out = made(y, track);
         if (track) {
             tape.record(() -> {
                 Tensor dy = out.grad();
@@ -121,7 +172,7 @@ public final class Ops {
     public Var matmul(Var a, boolean transA, Var b, boolean transB) {
         Tensor c = backend.matmul(a.value(), transA, b.value(), transB);
         boolean track = tracks(a, b);
-        Var out = new Var(c, track);
+        Var out = made(c, track);
         if (track) {
             tape.record(() -> {
                 Tensor dc = out.grad();
@@ -143,7 +194,7 @@ public final class Ops {
 
     public Var add(Var a, Var b) {
         boolean track = tracks(a, b);
-        Var out = new Var(backend.add(a.value(), b.value()), track);
+        Var out = made(backend.add(a.value(), b.value()), track);
         if (track) {
             tape.record(() -> {
                 if (wants(a)) {
@@ -162,7 +213,7 @@ public final class Ops {
         Tensor y = backend.copy(x.value());
         backend.scaleInPlace(y, s);
         boolean track = tracks(x);
-        Var out = new Var(y, track);
+        Var out = made(y, track);
         if (track) {
             tape.record(() -> {
                 Tensor d = backend.copy(out.grad());
@@ -190,7 +241,7 @@ public final class Ops {
         }
         float[] keep = dropoutMask(seed, x.value().size(), p);
         boolean track = tracks(x);
-        Var out = new Var(backend.upload(times(backend.download(x.value()), keep), x.value().shape()), track);
+        Var out = made(backend.upload(times(backend.download(x.value()), keep), x.value().shape()), track);
         if (track) {
             tape.record(() -> {
                 float[] scale = dropoutMask(seed, x.value().size(), p);
@@ -226,12 +277,12 @@ public final class Ops {
         if (bias == null || tracks(x, w, bias)) {
             return gelu(linear(x, w, bias));
         }
-        return new Var(backend.linearGelu(x.value(), w.value(), bias.value()), false);
+        return made(backend.linearGelu(x.value(), w.value(), bias.value()), false);
     }
 
     public Var gelu(Var x) {
         boolean track = tracks(x);
-        Var out = new Var(backend.gelu(x.value()), track);
+        Var out = made(backend.gelu(x.value()), track);
         if (track) {
             tape.record(() -> x.accumulateGrad(backend, backend.geluBackward(x.value(), out.grad())));
         }
@@ -240,7 +291,7 @@ public final class Ops {
 
     public Var softmax(Var x) {
         boolean track = tracks(x);
-        Var out = new Var(backend.softmax(x.value()), track);
+        Var out = made(backend.softmax(x.value()), track);
         if (track) {
             tape.record(() -> x.accumulateGrad(backend, backend.softmaxBackward(out.value(), out.grad())));
         }
@@ -250,7 +301,7 @@ public final class Ops {
     public Var layerNorm(Var x, Var gamma, Var beta, float eps) {
         LayerNormResult r = backend.layerNorm(x.value(), gamma.value(), beta.value(), eps);
         boolean track = tracks(x, gamma, beta);
-        Var out = new Var(r.y(), track);
+        Var out = made(r.y(), track);
         if (track) {
             tape.record(() -> {
                 Tensor dGamma = wants(gamma) ? backend.zeros(gamma.value().shape()) : null;
@@ -274,7 +325,10 @@ public final class Ops {
     public Var attention(Var q, Var k, Var v, Tensor keyMask, int batch, int heads) {
         AttentionResult r = backend.attention(q.value(), k.value(), v.value(), keyMask, batch, heads);
         boolean track = tracks(q, k, v);
-        Var out = new Var(r.out(), track);
+        Var out = made(r.out(), track);
+        if (tape == null && openScopes > 0) {
+            made.add(r.probs()); // dead with the layer, like its other intermediates
+        }
         if (track) {
             tape.record(() -> {
                 AttentionGrads g = backend.attentionBackward(out.grad(), q.value(), k.value(), v.value(), r.probs(),
@@ -302,7 +356,7 @@ public final class Ops {
         int n = prefix.value().rows();
         Tensor out = backend.prependRows(prefix.value(), x.value(), batch);
         boolean track = tracks(prefix, x);
-        Var result = new Var(out, track);
+        Var result = made(out, track);
         if (track) {
             tape.record(() -> {
                 PrependRowsGrads g = backend.prependRowsBackward(result.grad(), n, batch, wants(prefix), wants(x));
@@ -324,7 +378,7 @@ public final class Ops {
      */
     public Var gatherRows(Var table, Indices ids) {
         boolean track = tracks(table);
-        Var out = new Var(backend.gatherRows(table.value(), ids), track);
+        Var out = made(backend.gatherRows(table.value(), ids), track);
         if (track) {
             tape.record(() -> {
                 GradRows rows = table.gradRows();
@@ -340,7 +394,7 @@ public final class Ops {
     /** Mean of the real tokens of each sequence; the mask [batch, t] is a constant. */
     public Var meanPool(Var h, Tensor mask, int batch) {
         boolean track = tracks(h);
-        Var out = new Var(backend.maskedMeanPool(h.value(), mask, batch), track);
+        Var out = made(backend.maskedMeanPool(h.value(), mask, batch), track);
         if (track) {
             tape.record(() -> h.accumulateGrad(backend, backend.maskedMeanPoolBackward(out.grad(), mask, batch)));
         }
@@ -351,7 +405,7 @@ public final class Ops {
     public Var crossEntropy(Var logits, Indices labels) {
         LossResult r = backend.crossEntropy(logits.value(), labels);
         boolean track = tracks(logits);
-        Var out = new Var(r.loss(), track);
+        Var out = made(r.loss(), track);
         if (track) {
             tape.record(() -> {
                 float upstream = backend.download(out.grad())[0];
@@ -366,7 +420,7 @@ public final class Ops {
     public Var weightedSum(Var x, Tensor weights) {
         float s = (float) backend.dot(x.value(), weights);
         boolean track = tracks(x);
-        Var out = new Var(backend.upload(new float[] {s}, 1), track);
+        Var out = made(backend.upload(new float[] {s}, 1), track);
         if (track) {
             tape.record(() -> {
                 Tensor d = backend.copy(weights);

@@ -33,22 +33,36 @@ public final class BertEncoder implements Module {
 
     /** Hidden states [batch * length, hidden] of a padded batch of token ids. */
     public Var forward(Ops ops, Indices tokenIds, Sequences seq) {
-        return forwardFrom(ops, forwardUpTo(ops, tokenIds, seq, 0), seq, 0);
+        return runLayers(ops, forwardUpTo(ops, tokenIds, seq, 0), seq, 0, layers.size(), true);
     }
 
     /** The input of layer {@code layer}: embeddings and the layers below it. */
     public Var forwardUpTo(Ops ops, Indices tokenIds, Sequences seq, int layer) {
+        int mark = ops.mark();
         Var x = embeddings.forward(ops, tokenIds, seq);
-        for (int l = 0; l < layer; l++) {
-            x = layers.get(l).forward(ops, x, seq);
-        }
-        return x;
+        ops.recycleSince(mark, x);
+        return runLayers(ops, x, seq, 0, layer, true);
     }
 
     /** Runs layers {@code layer} and up on the given input of that layer. */
     public Var forwardFrom(Ops ops, Var x, Sequences seq, int layer) {
-        for (int l = layer; l < layers.size(); l++) {
-            x = layers.get(l).forward(ops, x, seq);
+        return runLayers(ops, x, seq, layer, layers.size(), false);
+    }
+
+    /**
+     * Layers [from, to) on x. In inference a layer's intermediates are dead once it returns, and so
+     * is its input when this encoder made it ({@code ownsInput}, or any layer after the first): their
+     * memory goes back to the backend for the next layer's outputs. Recording keeps everything.
+     */
+    private Var runLayers(Ops ops, Var x, Sequences seq, int from, int to, boolean ownsInput) {
+        for (int l = from; l < to; l++) {
+            int mark = ops.mark();
+            Var next = layers.get(l).forward(ops, x, seq);
+            ops.recycleSince(mark, next);
+            if (ownsInput || l > from) {
+                ops.recycle(x);
+            }
+            x = next;
         }
         return x;
     }

@@ -57,6 +57,13 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A hint that nothing refers to {@code dead} any more: a backend may reuse its memory for a later
+     * output. Only inference calls it (a tape keeps what it needs for backward); the default ignores it.
+     */
+    default void recycle(Tensor dead) {
+    }
+
+    /**
      * GELU(x w^T + bias), for inference: the pre-activation is not kept, so backends may apply GELU
      * to each block of the product while it is still in cache instead of in a pass of its own.
      */

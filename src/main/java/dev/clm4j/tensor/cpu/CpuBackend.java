@@ -28,6 +28,8 @@ public final class CpuBackend extends HostBackend {
     private final Rows rows;
     private final Loss loss;
     private final Optim optim;
+    /** Outputs of the ops that overwrite all of theirs; inference gives dead intermediates back. */
+    private final BufferPool pool = new BufferPool();
 
     /** A backend on all available processors. */
     public CpuBackend() {
@@ -38,7 +40,7 @@ public final class CpuBackend extends HostBackend {
     public CpuBackend(int threads) {
         this.parallel = new Parallel(threads <= 0 ? Runtime.getRuntime().availableProcessors() : threads);
         this.gemm = new Gemm(parallel);
-        this.elementwise = new Elementwise(parallel);
+        this.elementwise = new Elementwise(parallel, pool);
         this.norms = new Norms(parallel);
         this.attention = new Attention(parallel, gemm);
         this.rows = new Rows(parallel);
@@ -88,7 +90,7 @@ public final class CpuBackend extends HostBackend {
         int n = w.rows();
         Shapes.require(w.cols() == k, "linear: x %s, weight %s", Shapes.str(x), Shapes.str(w));
         Shapes.require(bias.size() == n, "linear: weight %s, bias %s", Shapes.str(w), Shapes.str(bias));
-        float[] out = new float[m * n];
+        float[] out = pool.take(m * n); // every entry written: the tiles start from the bias
         gemm.multiplyBias(x.data(), false, w.data(), true, bias.data(), out, m, n, k);
         return Tensor.host(out, m, n);
     }
@@ -100,7 +102,7 @@ public final class CpuBackend extends HostBackend {
         int n = w.rows();
         Shapes.require(w.cols() == k, "linearGelu: x %s, weight %s", Shapes.str(x), Shapes.str(w));
         Shapes.require(bias.size() == n, "linearGelu: weight %s, bias %s", Shapes.str(w), Shapes.str(bias));
-        float[] out = new float[m * n];
+        float[] out = pool.take(m * n);
         gemm.multiplyBias(x.data(), false, w.data(), true, bias.data(), out, m, n, k, Elementwise::geluBlock);
         return Tensor.host(out, m, n);
     }
@@ -135,6 +137,14 @@ public final class CpuBackend extends HostBackend {
     }
 
     // ---- elementwise and reductions ---------------------------------------------------------
+
+    /** Gives the array of a tensor nothing refers to any more back to the pool of outputs. */
+    @Override
+    public void recycle(Tensor dead) {
+        if (dead.storage() instanceof dev.clm4j.tensor.HostStorage && dead.data().length == dead.size()) {
+            pool.give(dead.data());
+        }
+    }
 
     @Override
     public Tensor add(Tensor a, Tensor b) {
@@ -197,7 +207,7 @@ public final class CpuBackend extends HostBackend {
         int d = x.cols();
         Shapes.require(gamma.size() == d && beta.size() == d, "layerNorm: x %s, gamma %s, beta %s",
                 Shapes.str(x), Shapes.str(gamma), Shapes.str(beta));
-        float[] y = new float[x.size()];
+        float[] y = pool.take(x.size());
         float[] mean = new float[n];
         float[] rstd = new float[n];
         norms.forward(x.data(), gamma.data(), beta.data(), eps, n, d, y, mean, rstd);
@@ -264,8 +274,9 @@ public final class CpuBackend extends HostBackend {
         Attention.Dims dims = attentionDims(q, k, v, batch, heads);
         Shapes.require(keyMask.size() == batch * dims.tk(), "attention: mask %s, expected [%d, %d]",
                 Shapes.str(keyMask), batch, dims.tk());
-        float[] out = new float[q.size()];
-        float[] probs = new float[batch * heads * dims.tq() * dims.tk()];
+        // Both overwritten whole: every probability row is written, every head's columns of out too.
+        float[] out = pool.take(q.size());
+        float[] probs = pool.take(batch * heads * dims.tq() * dims.tk());
         attention.forward(q.data(), k.data(), v.data(), keyMask.data(), dims, out, probs);
         return new AttentionResult(Tensor.host(out, q.shape()), Tensor.host(probs, batch, heads, dims.tq(), dims.tk()));
     }

@@ -19,13 +19,15 @@ final class Elementwise {
     private static final int REDUCE_BLOCK = 1 << 10;
 
     private final Parallel parallel;
+    private final BufferPool pool;
 
-    Elementwise(Parallel parallel) {
+    Elementwise(Parallel parallel, BufferPool pool) {
         this.parallel = parallel;
+        this.pool = pool;
     }
 
     float[] add(float[] a, float[] b) {
-        float[] out = new float[a.length];
+        float[] out = pool.take(a.length);
         parallel.forRange(out.length, CHUNK, (s, e) -> {
             int i = s;
             for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
@@ -101,7 +103,7 @@ final class Elementwise {
     }
 
     float[] gelu(float[] x) {
-        float[] out = new float[x.length];
+        float[] out = pool.take(x.length);
         parallel.forRange(x.length, CHUNK, (s, e) -> gelu(x, out, s, e));
         return out;
     }
