@@ -1,6 +1,7 @@
 package dev.clm4j.finetune;
 
 import dev.clm4j.autograd.Ops;
+import dev.clm4j.autograd.Var;
 import dev.clm4j.model.Classifier;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Tensor;
@@ -19,12 +20,22 @@ public final class Evaluator {
     }
 
     public Predictions predict(Classifier model, List<TokenizedExample> data) {
+        return predict(model, data, null);
+    }
+
+    /**
+     * As above; with a cache of {@code data}'s inputs to a frozen layer, each batch starts there (the
+     * trainer's validation passes, which would otherwise recompute the frozen layers every epoch).
+     */
+    Predictions predict(Classifier model, List<TokenizedExample> data, FrozenPrefixCache cache) {
         int[] labels = new int[data.size()];
         float[] scores = new float[data.size()];
         Ops ops = Ops.inference(backend);
         for (int[] rows : BatchPlan.evaluation(data, batchSize)) {
             TokenBatch batch = TokenBatch.of(backend, data, rows, padId);
-            Tensor probs = backend.softmax(model.logits(ops, batch.ids(), batch.seq()).value());
+            Var logits = cache == null ? model.logits(ops, batch.ids(), batch.seq())
+                    : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
+            Tensor probs = backend.softmax(logits.value());
             float[] p = backend.download(probs);
             int c = probs.cols();
             for (int i = 0; i < rows.length; i++) {

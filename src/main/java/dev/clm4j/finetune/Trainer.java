@@ -77,6 +77,9 @@ public final class Trainer {
             cache = buildCache(model, train, lowest);
         }
         early = null;
+        // The validation set's frozen layers are computed once too, not in every epoch's pass.
+        FrozenPrefixCache validationCache = cache == null || validation.isEmpty() ? null
+                : FrozenPrefixCache.build(backend, model, validation, cache.layer(), Math.max(64, config.batchSize()), padId);
         AdamW opt = AdamW.standard(backend, (float) config.weightDecay());
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
@@ -113,7 +116,7 @@ public final class Trainer {
             }
             double valAcc = Double.NaN;
             if (!validation.isEmpty()) {
-                valAcc = accuracy(evaluator.predict(model, validation), validation);
+                valAcc = accuracy(evaluator.predict(model, validation, validationCache), validation);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             history.add(new TrainResult.EpochRecord(epoch, lossSum / Math.max(1, lossCount), valAcc, secs));

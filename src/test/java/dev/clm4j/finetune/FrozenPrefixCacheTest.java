@@ -35,6 +35,13 @@ class FrozenPrefixCacheTest {
             float[] full = cpu.download(model.logits(ops, batch.ids(), batch.seq()).value());
             float[] cached = cpu.download(model.logitsFrom(ops, cache.input(cpu, batch), batch.seq(), 2).value());
             assertArrayEquals(full, cached, 1e-5f);
+
+            // The trainer's validation passes start from such a cache: the same predictions.
+            Evaluator evaluator = new Evaluator(cpu, 7, 0);
+            Predictions plain = evaluator.predict(model, data);
+            Predictions fromCache = evaluator.predict(model, data, cache);
+            assertArrayEquals(plain.labels(), fromCache.labels());
+            assertArrayEquals(plain.scores(), fromCache.scores(), 1e-5f);
         }
     }
 
