@@ -104,7 +104,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String version = Main.class.getAnnotation(Command.class).version()[0];
+        String version = BuildInfo.description();
         if (renderOnly) {
             if (!Files.isDirectory(out.resolve("results"))) {
                 throw new UserError("--render-only: no results folder " + out.resolve("results"));

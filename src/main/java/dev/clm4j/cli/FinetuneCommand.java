@@ -127,6 +127,7 @@ final class FinetuneCommand implements Callable<Integer> {
         if (report != null) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("method", m.name());
+            r.put("version", BuildInfo.description());
             r.put("model", card.name());
             r.put("train", inputs.trainName());
             r.put("test", inputs.testName());

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `clm` command line. Exit status 2 means bad input; the message names the file and line. */
-@Command(name = "clm", mixinStandardHelpOptions = true, version = "clm4j 0.1.0",
+@Command(name = "clm", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Finetune small pretrained encoders into fast text classifiers.",
         subcommands = {FinetuneCommand.class, EvalCommand.class, PredictCommand.class, EmbedCommand.class,
                 TokensCommand.class, BenchCommand.class, DemoCommand.class, DeltaCommand.class,

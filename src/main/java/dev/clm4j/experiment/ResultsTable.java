@@ -46,6 +46,7 @@ public final class ResultsTable {
             }
             sb.append('\n');
         }
+        sb.append(builds(results));
         if (plotFile != null) {
             sb.append("![accuracy against training time](").append(plotFile).append(")\n\n");
         }
@@ -67,6 +68,23 @@ public final class ResultsTable {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Which builds made the runs, with how many runs each: timings are comparable within one build,
+     * and a table filled over several sessions may hold more than one.
+     */
+    static String builds(List<RunResult> results) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (RunResult r : results) {
+            counts.merge(r.version() == null || r.version().isBlank() ? "unrecorded" : r.version(), 1, Integer::sum);
+        }
+        if (counts.size() == 1) {
+            return "Build of every run: " + counts.keySet().iterator().next() + ".\n\n";
+        }
+        StringBuilder sb = new StringBuilder("Builds of the runs (result files' `version`):\n");
+        counts.forEach((v, n) -> sb.append("- ").append(v).append(": ").append(n).append(n == 1 ? " run\n" : " runs\n"));
+        return sb.append('\n').toString();
     }
 
     /** One table: rows per method in the map's order. */

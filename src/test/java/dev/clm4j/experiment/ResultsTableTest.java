@@ -43,6 +43,24 @@ class ResultsTableTest {
     }
 
     @Test
+    void buildsOfTheRunsAreListedWithTheirCounts() {
+        RunResult a = ok("banking77", "full", "full", 0, 0.92, 0.91, 1, 10, 1);
+        assertEquals("Build of every run: clm4j test.\n\n", ResultsTable.builds(List.of(a, a)));
+        RunResult b = withVersion(a, "clm4j 0.1.0 (65610c9)");
+        RunResult old = withVersion(a, null);
+        assertEquals("Builds of the runs (result files' `version`):\n- clm4j 0.1.0 (65610c9): 2 runs\n"
+                + "- clm4j test: 1 run\n- unrecorded: 1 run\n\n", ResultsTable.builds(List.of(b, a, old, b)));
+        assertTrue(ResultsTable.render(List.of(a, b), List.of("full"), null, null).contains("- clm4j test: 1 run"));
+    }
+
+    static RunResult withVersion(RunResult r, String version) {
+        return new RunResult(r.dataset(), r.setting(), r.perClass(), r.method(), r.seed(), r.status(), r.error(),
+                r.accuracy(), r.macroF1(), r.trainableParams(), r.totalParams(), r.trainSeconds(), r.wallSeconds(),
+                r.peakHeapBytes(), r.peakRssBytes(), r.epochs(), r.baseMethod(), r.train(), r.test(), r.config(), r.date(),
+                version, r.finetuneReport());
+    }
+
+    @Test
     void relativeCostAgainstFull() {
         assertEquals("0.38x", ResultsTable.relativeCost(516, 1372));
         assertEquals("1.00x", ResultsTable.relativeCost(1372, 1372));
