@@ -53,10 +53,16 @@ public final class FinetuneJob {
                 labels.size(), pooling);
         Classifier model = new Classifier(encoder, head);
 
+        // Stages 1 and 2 of clm run here, before the trainer, on the raw texts. They are the method's
+        // work, so their time is added to the training time (the mean lengths are only for the report).
+        double prepSeconds = 0;
+        double prepCpuSeconds = 0;
         if (method instanceof ClmMethod clm) {
             List<String> texts = train.stream().map(Example::text).toList();
             int[] ids = train.stream().mapToInt(e -> labels.id(e.label())).toArray();
             double before = meanLength(tokenizer, texts);
+            long t0 = System.nanoTime();
+            double cpu0 = ProcessCpu.seconds();
             List<String> words = clm.prepare(texts, ids, labels.labels(), new TokenizerVocabulary(tokenizer));
             if (!words.isEmpty()) {
                 AdaptiveTokens.add(backend, tokenizer, encoder, words);
@@ -66,6 +72,12 @@ public final class FinetuneJob {
                     newIds[i] = first + i;
                 }
                 clm.newTokensAdded(newIds);
+            }
+            prepSeconds = (System.nanoTime() - t0) / 1e9;
+            prepCpuSeconds = ProcessCpu.seconds() - cpu0;
+            details.put("preparation_seconds", prepSeconds);
+            log.printf("token groups%s: %.1fs%n", words.isEmpty() ? "" : " and new tokens", prepSeconds);
+            if (!words.isEmpty()) {
                 double after = meanLength(tokenizer, texts);
                 details.put("mean_tokens_before_new_tokens", before);
                 details.put("mean_tokens_after_new_tokens", after);
@@ -91,7 +103,7 @@ public final class FinetuneJob {
         details.put("validation_examples", validation.size());
 
         Trainer trainer = new Trainer(backend, config, tokenizer.padId(), log);
-        TrainResult result = trainer.fit(model, method, fit, validation);
+        TrainResult result = trainer.fit(model, method, fit, validation).plusPreparation(prepSeconds, prepCpuSeconds);
         Evaluator evaluator = new Evaluator(backend, Math.max(64, config.batchSize()), tokenizer.padId());
         Metrics metrics = evaluator.evaluate(model, testTok.examples, labels);
         if (method instanceof ClmMethod clm) {

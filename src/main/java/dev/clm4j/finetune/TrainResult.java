@@ -12,6 +12,12 @@ public record TrainResult(List<EpochRecord> history, int bestEpoch, double train
                           long trainableParams, long totalParams, long peakHeapBytes, long optimizerStateFloats,
                           double trainCpuSeconds) {
 
+    /** The same result with a method's preparation before the trainer (clm's stages 1 and 2) counted in its time. */
+    public TrainResult plusPreparation(double seconds, double cpuSeconds) {
+        return new TrainResult(history, bestEpoch, trainSeconds + seconds, probeSeconds, trainableParams, totalParams,
+                peakHeapBytes, optimizerStateFloats, trainCpuSeconds + cpuSeconds);
+    }
+
     /** One epoch: mean training loss and validation accuracy (NaN without validation data). */
     public record EpochRecord(int epoch, double trainLoss, double valAccuracy, double seconds) {
     }

@@ -121,7 +121,7 @@ class CliTest {
         assertEquals(0, r.status(), r.err());
         JsonNode rep = new ObjectMapper().readTree(report.toFile());
         for (String key : new String[] {"method", "model", "train", "test", "seed", "epochs", "accuracy", "macro_f1",
-            "train_seconds", "trainable_params", "total_params", "peak_heap_bytes"}) {
+            "train_seconds", "trainable_params", "total_params", "peak_heap_bytes", "version"}) {
             assertTrue(rep.has(key), "report lacks " + key);
         }
         assertEquals(1, rep.get("truncated_test_texts").asInt(), "the long test text is cut and counted");

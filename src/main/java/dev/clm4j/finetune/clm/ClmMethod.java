@@ -120,6 +120,7 @@ public final class ClmMethod implements TrainingMethod {
 
     @Override
     public void configure(Classifier model, MethodContext context) {
+        long started = System.nanoTime();
         List<SparseMaskSelector.Candidate> candidates = new ArrayList<>();
         List<Parameter> linears = new ArrayList<>();
         List<EncoderLayer> layers = model.encoder().layers();
@@ -184,8 +185,10 @@ public final class ClmMethod implements TrainingMethod {
         report.put("encoder_entries_trainable", trainable);
         report.put("density_reached", (double) trainable / encoderParams);
         report.put("trainable_by_tensor", perTensor);
-        context.log().printf("%s: %d of %d encoder entries trainable (%.2f%%) in %d tensors, layers >= %d%n", name(),
-                trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report.put("mask_seconds", seconds);
+        context.log().printf("%s: %d of %d encoder entries trainable (%.2f%%) in %d tensors, layers >= %d (chosen in %.1fs)%n",
+                name(), trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer, seconds);
     }
 
     private List<TokenizedExample> calibrationSet(List<TokenizedExample> train) {
