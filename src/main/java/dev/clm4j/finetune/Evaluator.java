@@ -1,7 +1,6 @@
 package dev.clm4j.finetune;
 
 import dev.clm4j.autograd.Ops;
-import dev.clm4j.autograd.Var;
 import dev.clm4j.model.Classifier;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Tensor;
@@ -33,9 +32,7 @@ public final class Evaluator {
         Ops ops = Ops.inference(backend);
         for (int[] rows : BatchPlan.evaluation(data, batchSize)) {
             TokenBatch batch = TokenBatch.of(backend, data, rows, padId);
-            Var logits = cache == null ? model.logits(ops, batch.ids(), batch.seq())
-                    : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
-            Tensor probs = backend.softmax(logits.value());
+            Tensor probs = backend.softmax(FrozenPrefixCache.logits(backend, ops, model, batch, cache).value());
             float[] p = backend.download(probs);
             int c = probs.cols();
             for (int i = 0; i < rows.length; i++) {

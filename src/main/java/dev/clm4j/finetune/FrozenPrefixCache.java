@@ -54,6 +54,12 @@ final class FrozenPrefixCache {
         return n;
     }
 
+    /** The model's logits for a batch: from the cache's layer when there is a cache, else the whole forward. */
+    static Var logits(Backend backend, Ops ops, Classifier model, TokenBatch batch, FrozenPrefixCache cache) {
+        return cache == null ? model.logits(ops, batch.ids(), batch.seq())
+                : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
+    }
+
     /** The cached layer input of a padded batch, padding rows zero. */
     Var input(Backend backend, TokenBatch batch) {
         int len = batch.seq().length();

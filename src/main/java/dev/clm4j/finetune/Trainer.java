@@ -101,8 +101,7 @@ public final class Trainer {
                     TokenBatch batch = TokenBatch.of(backend, train, rows, padId);
                     Tape tape = new Tape();
                     Ops ops = new Ops(backend, tape);
-                    Var logits = cache == null ? model.logits(ops, batch.ids(), batch.seq())
-                            : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
+                    Var logits = FrozenPrefixCache.logits(backend, ops, model, batch, cache);
                     Var loss = ops.crossEntropy(logits, batch.labels());
                     double l = backend.download(loss.value())[0];
                     lossSum += l;
