@@ -38,7 +38,11 @@ final class VectorMath {
         return FloatVector.broadcast(S, x);
     }
 
-    /** e^x per lane; inputs below -87.34 give about 1e-38 (not 0), above 88.7 give about 3.4e38. */
+    /**
+     * e^x per lane; inputs below -87.34 give about 1e-38 (not 0), from 88.38 on infinity (2^n reaches
+     * 2^128 there, below the true overflow at 88.72). The callers (softmax, GELU) only pass arguments
+     * at or below 0.
+     */
     static FloatVector exp(FloatVector x) {
         // Clamp by compare and blend: 4 instructions where Java's NaN-aware min/max take 12.
         FloatVector lo = c(EXP_MIN);

@@ -1,0 +1,64 @@
+package dev.clm4j.tensor.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * VectorMath's lane functions against java.lang.Math and against their scalar twins (the kernels use
+ * the vector form on whole vectors and the scalar form on the tail of a row, so both must agree).
+ */
+class VectorMathTest {
+    private static final int L = VectorMath.L;
+
+    private static float[] lanes(FloatVector v) {
+        return v.toArray();
+    }
+
+    @Test
+    void expMatchesMathExpToAFewUlpsOverTheRangeSoftmaxAndGeluUse() {
+        Random r = new Random(3);
+        for (int round = 0; round < 2000; round++) {
+            float[] x = new float[L];
+            for (int i = 0; i < L; i++) {
+                x[i] = -r.nextFloat() * 87f;
+            }
+            float[] e = lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, x, 0)));
+            for (int i = 0; i < L; i++) {
+                double expected = Math.exp(x[i]);
+                assertEquals(expected, e[i], 3e-7 * expected, "exp(" + x[i] + ")");
+            }
+        }
+        float[] small = new float[L];
+        java.util.Arrays.fill(small, -1000f);
+        small[0] = Float.NEGATIVE_INFINITY;
+        for (float v : lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, small, 0)))) {
+            assertTrue(v > 0f && v < 1.2e-38f, "exp clamps below -87.34 to about 1e-38, got " + v);
+        }
+        float[] zero = new float[L];
+        for (float v : lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, zero, 0)))) {
+            assertEquals(1f, v);
+        }
+    }
+
+    @Test
+    void normalCdfLanesAgreeWithTheScalarTailAndAreSymmetric() {
+        int n = 4 * L;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -7f + 14f * i / (n - 1);
+        }
+        for (int off = 0; off < n; off += L) {
+            float[] phi = lanes(VectorMath.normalCdf(FloatVector.fromArray(VectorMath.S, x, off)));
+            for (int i = 0; i < L; i++) {
+                float scalar = VectorMath.normalCdf(x[off + i]);
+                assertEquals(scalar, phi[i], 3e-7 * scalar + 1e-37, "vector vs scalar Phi(" + x[off + i] + ")");
+                assertEquals(1.0, scalar + VectorMath.normalCdf(-x[off + i]), 2e-7, "Phi(x) + Phi(-x) at " + x[off + i]);
+            }
+        }
+        assertEquals(0.5f, VectorMath.normalCdf(0f), 1e-7f);
+    }
+}
