@@ -14,10 +14,6 @@ import org.junit.jupiter.api.Test;
 class VectorMathTest {
     private static final int L = VectorMath.L;
 
-    private static float[] lanes(FloatVector v) {
-        return v.toArray();
-    }
-
     @Test
     void expMatchesMathExpToAFewUlpsOverTheRangeSoftmaxAndGeluUse() {
         Random r = new Random(3);
@@ -26,7 +22,7 @@ class VectorMathTest {
             for (int i = 0; i < L; i++) {
                 x[i] = -r.nextFloat() * 87f;
             }
-            float[] e = lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, x, 0)));
+            float[] e = VectorMath.exp(FloatVector.fromArray(VectorMath.S, x, 0)).toArray();
             for (int i = 0; i < L; i++) {
                 double expected = Math.exp(x[i]);
                 assertEquals(expected, e[i], 3e-7 * expected, "exp(" + x[i] + ")");
@@ -35,11 +31,11 @@ class VectorMathTest {
         float[] small = new float[L];
         java.util.Arrays.fill(small, -1000f);
         small[0] = Float.NEGATIVE_INFINITY;
-        for (float v : lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, small, 0)))) {
+        for (float v : VectorMath.exp(FloatVector.fromArray(VectorMath.S, small, 0)).toArray()) {
             assertTrue(v > 0f && v < 1.2e-38f, "exp clamps below -87.34 to about 1e-38, got " + v);
         }
         float[] zero = new float[L];
-        for (float v : lanes(VectorMath.exp(FloatVector.fromArray(VectorMath.S, zero, 0)))) {
+        for (float v : VectorMath.exp(FloatVector.fromArray(VectorMath.S, zero, 0)).toArray()) {
             assertEquals(1f, v);
         }
     }
@@ -52,7 +48,7 @@ class VectorMathTest {
             x[i] = -7f + 14f * i / (n - 1);
         }
         for (int off = 0; off < n; off += L) {
-            float[] phi = lanes(VectorMath.normalCdf(FloatVector.fromArray(VectorMath.S, x, off)));
+            float[] phi = VectorMath.normalCdf(FloatVector.fromArray(VectorMath.S, x, off)).toArray();
             for (int i = 0; i < L; i++) {
                 float scalar = VectorMath.normalCdf(x[off + i]);
                 assertEquals(scalar, phi[i], 3e-7 * scalar + 1e-37, "vector vs scalar Phi(" + x[off + i] + ")");
