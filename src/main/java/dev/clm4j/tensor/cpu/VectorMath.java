@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** The int species of S's shape: the target of exp's bit casts, a constant for C2. */
+    private static final VectorSpecies<Integer> BITS = VectorSpecies.of(int.class, S.vectorShape());
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
@@ -60,8 +62,11 @@ final class VectorMath {
         FloatVector p = r2.fma(r2.fma(p45, p23), p01);
         p = r2.fma(p, r).add(1f);
         // The low mantissa bits of t hold n (two's complement, offset by 2^22 which the shift drops).
-        IntVector scale = t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(scale.reinterpretAsFloats());
+        // The bit casts name their target species: reinterpretAsInts() and reinterpretAsFloats() look
+        // it up at run time, and when C2 cannot fold that lookup the cast is not intrinsified, the
+        // vectors are boxed and GELU or softmax runs several times slower (benchmarks/results/jit-variance.md).
+        IntVector scale = ((IntVector) t.reinterpretShape(BITS, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul((FloatVector) scale.reinterpretShape(S, 0));
     }
 
     static float exp(float x) {
