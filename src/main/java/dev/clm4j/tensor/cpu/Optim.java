@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * AdamW, dense and masked. The masked form walks compact lists (parameter index, gradient index,
- * moment slot) with vector gathers and scatters of the parameters; only listed parameters are
+ * moment slot) with vector gathers and scatters of the parameters, or plain vector loads and stores
+ * where a vector's entries are consecutive (whole rows); only listed parameters are
  * written, so every other entry stays bit-identical. Parameter indices must be distinct (a mask
  * is a set), since different tasks update different list ranges concurrently.
  */
@@ -66,6 +67,15 @@ final class Optim {
         parallel.forRange(paramIdx.length, Elementwise.CHUNK, (s, e) -> {
             int i = s;
             for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
+                // A row mask lists whole rows, so most lanes' entries are contiguous: plain loads and
+                // stores there. Gathers and above all scatters (none below AVX-512: one scalar store
+                // per lane) only where a vector's entries are not.
+                int at = paramIdx[i];
+                if (consecutive(paramIdx, i) && (gradIdx == null || consecutive(gradIdx, i))) {
+                    FloatVector gi = FloatVector.fromArray(S, g, gradIdx == null ? i : gradIdx[i]);
+                    k.update(FloatVector.fromArray(S, p, at), gi, m, v, i).intoArray(p, at);
+                    continue;
+                }
                 FloatVector gi = gradIdx == null ? FloatVector.fromArray(S, g, i)
                         : FloatVector.fromArray(S, g, 0, gradIdx, i);
                 FloatVector w = FloatVector.fromArray(S, p, 0, paramIdx, i);
@@ -76,5 +86,19 @@ final class Optim {
                 p[at] = k.update(p[at], g[gradIdx == null ? i : gradIdx[i]], m, v, i);
             }
         });
+    }
+
+    /** Whether idx[i .. i + L) is idx[i], idx[i] + 1, ... in that order. */
+    private static boolean consecutive(int[] idx, int i) {
+        int first = idx[i];
+        if (idx[i + L - 1] - first != L - 1) {
+            return false;
+        }
+        for (int j = 1; j < L - 1; j++) {
+            if (idx[i + j] != first + j) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -143,11 +143,31 @@ class CpuRowsLossOptimTest {
         }
     }
 
+    /** Sorted indices of random whole rows, plus single entries of the other rows when asked. */
+    private static int[] rowsWithStragglers(Rand r, int rows, int cols, boolean stragglers) {
+        java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
+        int[] chosenRows = r.subset(rows, 0.3);
+        for (int row : chosenRows) {
+            for (int c = 0; c < cols; c++) {
+                picked.add(row * cols + c);
+            }
+        }
+        if (stragglers) {
+            for (int i : r.subset(rows * cols, 0.05)) {
+                picked.add(i);
+            }
+        }
+        return picked.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     @Test
     void adamWMaskedTouchesOnlyListedEntries() {
         Rand r = new Rand(44);
-        for (int n : new int[] {1, 31, 1037, 50000}) {
-            int[] idx = r.subset(n, 0.1);
+        for (int n : new int[] {1, 31, 1037, 50000, -1, -2}) {
+            // Negative n: whole rows of a 61 x 37 matrix (runs of consecutive entries, as a row mask
+            // lists them), alone or mixed with scattered entries.
+            int[] idx = n >= 0 ? r.subset(n, 0.1) : rowsWithStragglers(r, 61, 37, n == -2);
+            n = n >= 0 ? n : 61 * 37;
             // Gradient stored densely for the whole tensor and addressed by gradIdx, or compactly.
             for (boolean compact : new boolean[] {true, false}) {
                 Tensor p0 = r.uniform(ref, 1f, n);
