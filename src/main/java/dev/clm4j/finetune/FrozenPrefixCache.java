@@ -60,6 +60,22 @@ final class FrozenPrefixCache {
                 : model.logitsFrom(ops, cache.input(backend, batch), batch.seq(), cache.layer());
     }
 
+    /** Logits of batches of the rows this cache was built on, starting from it. */
+    BatchLogits batchLogits(Backend backend) {
+        FrozenPrefixCache cache = this;
+        return new BatchLogits() {
+            @Override
+            public int firstLayer() {
+                return layer;
+            }
+
+            @Override
+            public Var logits(Ops ops, Classifier model, TokenBatch batch) {
+                return FrozenPrefixCache.logits(backend, ops, model, batch, cache);
+            }
+        };
+    }
+
     /** The cached layer input of a padded batch, padding rows zero. */
     Var input(Backend backend, TokenBatch batch) {
         int len = batch.seq().length();

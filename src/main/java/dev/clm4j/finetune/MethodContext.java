@@ -4,6 +4,21 @@ import dev.clm4j.tensor.Backend;
 import java.io.PrintStream;
 import java.util.List;
 
-/** What a method may look at to decide what trains: the training data, the settings, the backend. */
-public record MethodContext(Backend backend, List<TokenizedExample> train, TrainConfig config, int padId, PrintStream log) {
+/**
+ * What a method may look at to decide what trains: the training data, the settings, the backend,
+ * and how to compute the model's logits on training rows ({@link BatchLogits}: from the frozen
+ * prefix when the trainer has cached it).
+ */
+public record MethodContext(Backend backend, List<TokenizedExample> train, TrainConfig config, int padId, PrintStream log,
+                            BatchLogits trainLogits) {
+
+    /** A context whose logits run the whole forward pass. */
+    public MethodContext(Backend backend, List<TokenizedExample> train, TrainConfig config, int padId, PrintStream log) {
+        this(backend, train, config, padId, log, BatchLogits.full());
+    }
+
+    /** The same context, with logits computed by {@code logits}. */
+    public MethodContext withTrainLogits(BatchLogits logits) {
+        return new MethodContext(backend, train, config, padId, log, logits);
+    }
 }

@@ -57,7 +57,8 @@ public final class Trainer {
             probeSeconds = (System.nanoTime() - t0) / 1e9;
         }
 
-        method.configure(model, context);
+        // The method's choice (clm's sensitivity pass) may start from the frozen layers' cache too.
+        method.configure(model, early == null ? context : context.withTrainLogits(early.batchLogits(backend)));
         List<Parameter> headParams = model.head().parameters();
         headParams.forEach(Parameter::trainAll);
         Set<Parameter> head = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

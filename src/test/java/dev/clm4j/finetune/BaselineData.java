@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The keyword task of the trainer tests as tokenized examples (3 classes, ids below 23). */
+/** Tokenized data of the trainer tests: the keyword task (3 classes, ids below 23), and random examples. */
 final class BaselineData {
     private BaselineData() {
     }
@@ -23,6 +23,20 @@ final class BaselineData {
             }
             ids[1 + rng.nextInt(len - 2)] = 3 + label;
             out.add(new TokenizedExample(ids, label, false));
+        }
+        return out;
+    }
+
+    /** Random examples: length minLength + [0, spread), ids in [1, 20], labels in [0, classes). */
+    static List<TokenizedExample> random(long seed, int n, int minLength, int spread, int classes) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] ids = new int[minLength + rng.nextInt(spread)];
+            for (int p = 0; p < ids.length; p++) {
+                ids[p] = 1 + rng.nextInt(20);
+            }
+            out.add(new TokenizedExample(ids, rng.nextInt(classes), false));
         }
         return out;
     }

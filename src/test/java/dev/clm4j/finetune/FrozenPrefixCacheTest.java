@@ -18,15 +18,7 @@ class FrozenPrefixCacheTest {
     void cachedPrefixGivesTheSameLogits() {
         try (CpuBackend cpu = new CpuBackend(2)) {
             Classifier model = TinyModels.tinyClassifier(cpu, 3, 4, Pooling.MEAN, 9);
-            SplittableRandom rng = new SplittableRandom(1);
-            List<TokenizedExample> data = new ArrayList<>();
-            for (int i = 0; i < 23; i++) {
-                int[] ids = new int[3 + rng.nextInt(9)];
-                for (int p = 0; p < ids.length; p++) {
-                    ids[p] = 1 + rng.nextInt(20);
-                }
-                data.add(new TokenizedExample(ids, rng.nextInt(4), false));
-            }
+            List<TokenizedExample> data = BaselineData.random(1, 23, 3, 9, 4);
             // Cache built in length-sorted batches of 5; compared in a differently composed batch.
             FrozenPrefixCache cache = FrozenPrefixCache.build(cpu, model, data, 2, 5, 0);
             int[] rows = {3, 17, 0, 22, 9, 11};

@@ -1,5 +1,6 @@
 package dev.clm4j.finetune.clm;
 
+import dev.clm4j.finetune.BatchLogits;
 import dev.clm4j.finetune.MethodContext;
 import dev.clm4j.finetune.TokenizedExample;
 import dev.clm4j.finetune.TrainingMethod;
@@ -143,14 +144,15 @@ public final class ClmMethod implements TrainingMethod {
         if (selection == Selection.RANDOM) {
             masks = randomRows(candidates, budget, new SplittableRandom(options.seed()));
         } else {
-            List<TokenizedExample> calib = calibrationSet(context.train());
+            int[] calib = calibrationRows(context.train());
             List<int[]> kept = null;
             if (selection == Selection.TOKEN_DRIVEN) {
                 GroupPositions positions = new GroupPositions(vocabulary, groups);
                 kept = new ArrayList<>();
                 long keptCount = 0;
                 long total = 0;
-                for (TokenizedExample e : calib) {
+                for (int row : calib) {
+                    TokenizedExample e = context.train().get(row);
                     int[] k = positions.kept(e.ids());
                     kept.add(k);
                     keptCount += k.length;
@@ -159,7 +161,10 @@ public final class ClmMethod implements TrainingMethod {
                 report.put("calibration_positions_kept", (double) keptCount / Math.max(1, total));
             }
             Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId());
-            Map<Parameter, float[]> scores = sensitivity.scores(model, calib, kept, linears, new int[0]);
+            // Only the linears of layers >= minLayer are scored: the trainer's cache of the frozen
+            // layers below serves as the forward's start when it reaches that far.
+            BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
+            Map<Parameter, float[]> scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
             masks = options.rowGranularity()
                     ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget)
                     : SparseMaskSelector.elements(candidates, scores, budget);
@@ -191,10 +196,20 @@ public final class ClmMethod implements TrainingMethod {
                 name(), trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer, seconds);
     }
 
-    private List<TokenizedExample> calibrationSet(List<TokenizedExample> train) {
-        List<TokenizedExample> shuffled = new ArrayList<>(train);
+    /**
+     * The calibration examples: the first {@code calibration} rows of the training set shuffled with
+     * the seed, then ordered by length. The micro-batches are consecutive runs of that order, so each
+     * holds texts of about one length: padded to its longest text, a micro-batch of 8 random
+     * BANKING77 texts does twice the work of its real tokens, one of 8 similar lengths 1.02 times.
+     * The scores are a sum over micro-batches, so their order does not matter, only which texts
+     * share one.
+     */
+    private int[] calibrationRows(List<TokenizedExample> train) {
+        List<Integer> shuffled = new ArrayList<>(java.util.stream.IntStream.range(0, train.size()).boxed().toList());
         java.util.Collections.shuffle(shuffled, new java.util.Random(options.seed()));
-        return shuffled.subList(0, Math.min(options.calibration(), shuffled.size()));
+        List<Integer> chosen = new ArrayList<>(shuffled.subList(0, Math.min(options.calibration(), train.size())));
+        chosen.sort(java.util.Comparator.comparingInt(r -> train.get(r).ids().length));
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static Map<Parameter, Mask> randomRows(List<SparseMaskSelector.Candidate> candidates, long budget,

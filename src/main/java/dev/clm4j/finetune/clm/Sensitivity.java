@@ -2,6 +2,7 @@ package dev.clm4j.finetune.clm;
 
 import dev.clm4j.autograd.Ops;
 import dev.clm4j.autograd.Tape;
+import dev.clm4j.finetune.BatchLogits;
 import dev.clm4j.finetune.TokenBatch;
 import dev.clm4j.finetune.TokenizedExample;
 import dev.clm4j.model.Classifier;
@@ -10,6 +11,7 @@ import dev.clm4j.nn.Parameter;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +37,17 @@ public final class Sensitivity {
      * Scores of every scored parameter, entry by entry (compact rows for the embedding). The model's
      * trainable flags are changed; the caller sets them again afterwards.
      *
-     * @param keptPositions per example, the token positions whose gradient counts; null scores all positions
+     * @param logits        the forward pass; one from a frozen-prefix cache must start at or below every scored linear
+     * @param data          the examples {@code logits} indexes (the training list)
+     * @param calibration   rows of {@code data} to score on, in micro-batch order
+     * @param keptPositions per calibration row, the token positions whose gradient counts; null scores all positions
      * @param embeddingRows sorted vocabulary rows to score, or empty for none
      */
-    public Map<Parameter, float[]> scores(Classifier model, List<TokenizedExample> calibration, List<int[]> keptPositions,
-                                          List<Parameter> scoredLinears, int[] embeddingRows) {
+    public Map<Parameter, float[]> scores(Classifier model, BatchLogits logits, List<TokenizedExample> data, int[] calibration,
+                                          List<int[]> keptPositions, List<Parameter> scoredLinears, int[] embeddingRows) {
+        if (embeddingRows.length > 0 && logits.firstLayer() > 0) {
+            throw new IllegalArgumentException("embedding rows are scored only through the whole forward pass");
+        }
         model.parameters().forEach(Parameter::freeze);
         List<Parameter> scored = new ArrayList<>(scoredLinears);
         scored.forEach(Parameter::trainAll);
@@ -49,19 +57,16 @@ public final class Sensitivity {
             scored.add(words);
         }
         Map<Parameter, float[]> sums = new IdentityHashMap<>();
-        for (int start = 0; start < calibration.size(); start += microBatch) {
-            int end = Math.min(calibration.size(), start + microBatch);
-            int[] rows = new int[end - start];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = start + i;
-            }
-            TokenBatch batch = TokenBatch.of(backend, calibration, rows, padId);
+        for (int start = 0; start < calibration.length; start += microBatch) {
+            int end = Math.min(calibration.length, start + microBatch);
+            TokenBatch batch = TokenBatch.of(backend, data, Arrays.copyOfRange(calibration, start, end), padId);
             Tape tape = new Tape();
             Ops ops = new Ops(backend, tape);
             if (keptPositions != null) {
-                ops.restrictWeightGradients(keptRows(batch, keptPositions, rows), batch.size() * batch.seq().length());
+                ops.restrictWeightGradients(keptRows(batch, keptPositions.subList(start, end)),
+                        batch.size() * batch.seq().length());
             }
-            tape.backward(backend, ops.crossEntropy(model.logits(ops, batch.ids(), batch.seq()), batch.labels()));
+            tape.backward(backend, ops.crossEntropy(logits.logits(ops, model, batch), batch.labels()));
             for (Parameter p : scored) {
                 if (p.grad() == null) {
                     continue;
@@ -79,11 +84,11 @@ public final class Sensitivity {
     }
 
     /** Flat activation rows (b * length + position) of the kept positions of a padded batch. */
-    private static Indices keptRows(TokenBatch batch, List<int[]> keptPositions, int[] rows) {
+    private static Indices keptRows(TokenBatch batch, List<int[]> keptPositions) {
         int length = batch.seq().length();
         List<Integer> kept = new ArrayList<>();
-        for (int b = 0; b < rows.length; b++) {
-            for (int p : keptPositions.get(rows[b])) {
+        for (int b = 0; b < keptPositions.size(); b++) {
+            for (int p : keptPositions.get(b)) {
                 if (p < length) {
                     kept.add(b * length + p);
                 }
