@@ -23,6 +23,14 @@ public final class Ops {
     /** Inference only: the tensors this Ops made, in order, so that a scope can give them back. */
     private final java.util.List<Tensor> made = new java.util.ArrayList<>();
     private int openScopes;
+    /**
+     * Training with {@link #recycling}: the tensors this Ops owns outright (op outputs and the
+     * gradients handed to values), by storage, and the storages it must never give back (inputs it
+     * did not make, and anything two holders share).
+     */
+    private boolean recycling;
+    private final java.util.IdentityHashMap<Object, Tensor> owned = new java.util.IdentityHashMap<>();
+    private final java.util.Set<Object> pinned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** Ops that record on the given tape; a null tape means inference (nothing recorded). */
     public Ops(Backend backend, Tape tape) {
@@ -43,6 +51,34 @@ public final class Ops {
         this.weightGradRows = keptRows;
         this.weightGradTotalRows = totalRows;
         return this;
+    }
+
+    /**
+     * Recording only: gives memory back to the backend while backward runs, so that a training step
+     * reuses its own dead arrays instead of allocating (and zeroing) new ones. Once the backward step
+     * of an op has run, its output's value and gradient are dead: every op that read them was
+     * recorded later, so its backward step ran earlier. The caller promises not to read the value of
+     * any intermediate after backward, and calls {@link #releaseAll} once the step is over (after the
+     * optimizer has used the parameters' gradients). Inputs this Ops did not make (parameters, the
+     * batch, a cache) are never given back.
+     */
+    public Ops recycling() {
+        if (tape != null) {
+            recycling = true;
+        }
+        return this;
+    }
+
+    /**
+     * The step is over: everything this Ops made or accumulated that it still owns (parameters'
+     * gradients among them, already applied and cleared by the optimizer) goes back to the backend.
+     */
+    public void releaseAll() {
+        for (Tensor t : owned.values()) {
+            backend.recycle(t);
+        }
+        owned.clear();
+        pinned.clear();
     }
 
     public Backend backend() {
@@ -98,19 +134,82 @@ public final class Ops {
         if (tape == null && openScopes > 0) {
             made.add(value);
         }
+        own(value);
         return new Var(value, track);
+    }
+
+    /** Recycling: this Ops holds the only reference to t, unless t is an input or already held. */
+    private void own(Tensor t) {
+        if (!recycling || t == null) {
+            return;
+        }
+        Object s = t.storage();
+        if (pinned.contains(s)) {
+            return;
+        }
+        if (owned.remove(s) != null) {
+            pinned.add(s); // a second holder: shared, so never given back
+            return;
+        }
+        owned.put(s, t);
+    }
+
+    /** Recycling: gives t back if this Ops owns it, now that its one holder is done with it. */
+    private void release(Tensor t) {
+        if (recycling && t != null && owned.remove(t.storage()) != null) {
+            backend.recycle(t);
+        }
+    }
+
+    /** Records the backward step of the op that made {@code out}; afterwards out is dead. */
+    private void record(Var out, Runnable step, Tensor... saved) {
+        if (!recycling) {
+            tape.record(step);
+            return;
+        }
+        for (Tensor t : saved) {
+            own(t);
+        }
+        tape.record(() -> {
+            step.run();
+            release(out.grad());
+            out.clearGrad();
+            release(out.value());
+            for (Tensor t : saved) {
+                release(t);
+            }
+        });
+    }
+
+    /**
+     * Adds a gradient contribution to v (see {@link Var#accumulateGrad}). A contribution added into
+     * an existing gradient is dead at once; a first one becomes v's gradient, owned like a value.
+     */
+    private void accumulate(Var v, Tensor g) {
+        boolean first = v.grad() == null;
+        v.accumulateGrad(backend, g);
+        if (first) {
+            own(g);
+        } else if (recycling && !pinned.contains(g.storage()) && !owned.containsKey(g.storage())) {
+            backend.recycle(g);
+        }
     }
 
     private boolean tracks(Var... inputs) {
         if (tape == null) {
             return false;
         }
+        boolean any = false;
         for (Var v : inputs) {
-            if (v != null && v.requiresGrad()) {
-                return true;
+            if (v == null) {
+                continue;
             }
+            if (recycling && !owned.containsKey(v.value().storage())) {
+                pinned.add(v.value().storage()); // not made here: a parameter, the batch, a cache
+            }
+            any |= v.requiresGrad();
         }
-        return false;
+        return any;
     }
 
     private static boolean wants(Var v) {
@@ -123,10 +222,10 @@ public final class Ops {
         boolean track = tracks(x, w, bias);
         Var out = made(y, track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 Tensor dy = out.grad();
                 if (wants(x)) {
-                    x.accumulateGrad(backend, backend.matmul(dy, false, w.value(), false));
+                    accumulate(x, backend.matmul(dy, false, w.value(), false));
                 }
                 Tensor dyW = dy;
                 Tensor xW = x.value();
@@ -135,12 +234,16 @@ public final class Ops {
                     xW = backend.gatherRows(xW, weightGradRows);
                 }
                 if (wants(w)) {
-                    w.accumulateGrad(backend, weightGrad(dyW, xW, w));
+                    accumulate(w, weightGrad(dyW, xW, w));
                 }
                 if (wants(bias)) {
-                    Tensor full = backend.zeros(bias.value().shape());
+                    Tensor full = backend.scratch(bias.value().shape());
                     backend.biasGradInto(dyW, full, 0f);
-                    bias.accumulateGrad(backend, compact(full, bias));
+                    accumulate(bias, compact(full, bias));
+                }
+                if (recycling && dyW != dy) {
+                    backend.recycle(dyW); // the gathered rows, dead now
+                    backend.recycle(xW);
                 }
             });
         }
@@ -150,11 +253,11 @@ public final class Ops {
     private Tensor weightGrad(Tensor dy, Tensor x, Var w) {
         GradRows rows = w.gradRows();
         if (rows == null) {
-            Tensor g = backend.zeros(w.value().shape());
+            Tensor g = backend.scratch(w.value().shape());
             backend.matmulInto(dy, true, x, false, g, 0f);
             return g;
         }
-        Tensor g = backend.zeros(rows.count(), w.value().cols());
+        Tensor g = backend.scratch(rows.count(), w.value().cols());
         backend.rowGradInto(dy, x, rows.rows(), g, 0f);
         return g;
     }
@@ -174,18 +277,18 @@ public final class Ops {
         boolean track = tracks(a, b);
         Var out = made(c, track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 Tensor dc = out.grad();
                 if (wants(a)) {
                     // C = A B: dA = dC B^T; with A^T stored, d(A^T) = (dC B^T)^T = B dC^T.
                     Tensor da = transA ? backend.matmul(b.value(), transB, dc, true)
                             : backend.matmul(dc, false, b.value(), !transB);
-                    a.accumulateGrad(backend, da);
+                    accumulate(a, da);
                 }
                 if (wants(b)) {
                     Tensor db = transB ? backend.matmul(dc, true, a.value(), transA)
                             : backend.matmul(a.value(), !transA, dc, false);
-                    b.accumulateGrad(backend, db);
+                    accumulate(b, db);
                 }
             });
         }
@@ -196,12 +299,19 @@ public final class Ops {
         boolean track = tracks(a, b);
         Var out = made(backend.add(a.value(), b.value()), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
+                Tensor dy = out.grad();
+                // Recycling: dy is dead after this step, so the last input that wants it gets dy
+                // itself instead of a copy (when this Ops owns it outright).
+                boolean handOver = recycling && owned.remove(dy.storage()) != null;
+                if (handOver) {
+                    out.clearGrad();
+                }
                 if (wants(a)) {
-                    a.accumulateGrad(backend, backend.copy(out.grad()));
+                    accumulate(a, handOver && !wants(b) ? dy : backend.copy(dy));
                 }
                 if (wants(b)) {
-                    b.accumulateGrad(backend, backend.copy(out.grad()));
+                    accumulate(b, handOver ? dy : backend.copy(dy));
                 }
             });
         }
@@ -215,10 +325,10 @@ public final class Ops {
         boolean track = tracks(x);
         Var out = made(y, track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 Tensor d = backend.copy(out.grad());
                 backend.scaleInPlace(d, s);
-                x.accumulateGrad(backend, d);
+                accumulate(x, d);
             });
         }
         return out;
@@ -243,9 +353,9 @@ public final class Ops {
         boolean track = tracks(x);
         Var out = made(backend.upload(times(backend.download(x.value()), keep), x.value().shape()), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 float[] scale = dropoutMask(seed, x.value().size(), p);
-                x.accumulateGrad(backend, backend.upload(times(backend.download(out.grad()), scale), x.value().shape()));
+                accumulate(x, backend.upload(times(backend.download(out.grad()), scale), x.value().shape()));
             });
         }
         return out;
@@ -284,7 +394,7 @@ public final class Ops {
         boolean track = tracks(x);
         Var out = made(backend.gelu(x.value()), track);
         if (track) {
-            tape.record(() -> x.accumulateGrad(backend, backend.geluBackward(x.value(), out.grad())));
+            record(out, () -> accumulate(x, backend.geluBackward(x.value(), out.grad())));
         }
         return out;
     }
@@ -293,7 +403,7 @@ public final class Ops {
         boolean track = tracks(x);
         Var out = made(backend.softmax(x.value()), track);
         if (track) {
-            tape.record(() -> x.accumulateGrad(backend, backend.softmaxBackward(out.value(), out.grad())));
+            record(out, () -> accumulate(x, backend.softmaxBackward(out.value(), out.grad())));
         }
         return out;
     }
@@ -303,18 +413,18 @@ public final class Ops {
         boolean track = tracks(x, gamma, beta);
         Var out = made(r.y(), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 Tensor dGamma = wants(gamma) ? backend.zeros(gamma.value().shape()) : null;
                 Tensor dBeta = wants(beta) ? backend.zeros(beta.value().shape()) : null;
                 Tensor dx = backend.layerNormBackward(out.grad(), x.value(), gamma.value(), r, dGamma, dBeta, wants(x));
                 if (dx != null) {
-                    x.accumulateGrad(backend, dx);
+                    accumulate(x, dx);
                 }
                 if (dGamma != null) {
-                    gamma.accumulateGrad(backend, compact(dGamma, gamma));
+                    accumulate(gamma, compact(dGamma, gamma));
                 }
                 if (dBeta != null) {
-                    beta.accumulateGrad(backend, compact(dBeta, beta));
+                    accumulate(beta, compact(dBeta, beta));
                 }
             });
         }
@@ -330,19 +440,19 @@ public final class Ops {
             made.add(r.probs()); // dead with the layer, like its other intermediates
         }
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 AttentionGrads g = backend.attentionBackward(out.grad(), q.value(), k.value(), v.value(), r.probs(),
                         batch, heads);
                 if (wants(q)) {
-                    q.accumulateGrad(backend, g.dq());
+                    accumulate(q, g.dq());
                 }
                 if (wants(k)) {
-                    k.accumulateGrad(backend, g.dk());
+                    accumulate(k, g.dk());
                 }
                 if (wants(v)) {
-                    v.accumulateGrad(backend, g.dv());
+                    accumulate(v, g.dv());
                 }
-            });
+            }, r.probs());
         }
         return out;
     }
@@ -358,14 +468,14 @@ public final class Ops {
         boolean track = tracks(prefix, x);
         Var result = made(out, track);
         if (track) {
-            tape.record(() -> {
+            record(result, () -> {
                 PrependRowsGrads g = backend.prependRowsBackward(result.grad(), n, batch, wants(prefix), wants(x));
                 if (g.dRows() != null) {
-                    x.accumulateGrad(backend, g.dRows());
+                    accumulate(x, g.dRows());
                 }
                 if (g.dPrefix() != null) {
                     GradRows rows = prefix.gradRows();
-                    prefix.accumulateGrad(backend, rows == null ? g.dPrefix() : backend.gatherRows(g.dPrefix(), rows.rows()));
+                    accumulate(prefix, rows == null ? g.dPrefix() : backend.gatherRows(g.dPrefix(), rows.rows()));
                 }
             });
         }
@@ -380,12 +490,12 @@ public final class Ops {
         boolean track = tracks(table);
         Var out = made(backend.gatherRows(table.value(), ids), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 GradRows rows = table.gradRows();
                 Tensor g = rows == null ? backend.zeros(table.value().shape())
                         : backend.zeros(rows.count(), table.value().cols());
                 backend.scatterAddRows(out.grad(), ids, g, rows == null ? null : rows.rowMap());
-                table.accumulateGrad(backend, g);
+                accumulate(table, g);
             });
         }
         return out;
@@ -396,7 +506,7 @@ public final class Ops {
         boolean track = tracks(h);
         Var out = made(backend.maskedMeanPool(h.value(), mask, batch), track);
         if (track) {
-            tape.record(() -> h.accumulateGrad(backend, backend.maskedMeanPoolBackward(out.grad(), mask, batch)));
+            record(out, () -> accumulate(h, backend.maskedMeanPoolBackward(out.grad(), mask, batch)));
         }
         return out;
     }
@@ -407,11 +517,11 @@ public final class Ops {
         boolean track = tracks(logits);
         Var out = made(r.loss(), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 float upstream = backend.download(out.grad())[0];
                 logits.accumulateGrad(backend,
                         backend.crossEntropyBackward(r.probs(), labels, upstream / logits.value().rows()));
-            });
+            }, r.probs());
         }
         return out;
     }
@@ -422,10 +532,10 @@ public final class Ops {
         boolean track = tracks(x);
         Var out = made(backend.upload(new float[] {s}, 1), track);
         if (track) {
-            tape.record(() -> {
+            record(out, () -> {
                 Tensor d = backend.copy(weights);
                 backend.scaleInPlace(d, backend.download(out.grad())[0]);
-                x.accumulateGrad(backend, d.reshape(x.value().shape()));
+                accumulate(x, d.reshape(x.value().shape()));
             });
         }
         return out;

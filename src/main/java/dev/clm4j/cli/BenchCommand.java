@@ -141,13 +141,14 @@ final class BenchCommand implements Callable<Integer> {
                     classifier.encoder().forwardUpTo(Ops.inference(backend), tokenIds, sequences, lowest).value());
             step = () -> {
                 Tape tape = new Tape();
-                Ops ops = new Ops(backend, tape);
+                Ops ops = new Ops(backend, tape).recycling(); // as the trainer's steps
                 Var logits = layerInput == null ? classifier.logits(ops, tokenIds, sequences)
                         : classifier.logitsFrom(ops, layerInput, sequences, lowest);
                 Var loss = ops.crossEntropy(logits, labelIds);
+                backend.download(loss.value());
                 tape.backward(backend, loss);
                 opt.step(trainable, p -> 1e-5);
-                backend.download(loss.value());
+                ops.releaseAll();
             };
         }
         for (int i = 0; i < warmup; i++) {

@@ -101,7 +101,9 @@ public final class Trainer {
                     step++;
                     TokenBatch batch = TokenBatch.of(backend, train, rows, padId);
                     Tape tape = new Tape();
-                    Ops ops = new Ops(backend, tape);
+                    // Backward reuses the memory of what it has consumed; the step reads no
+                    // intermediate after backward, and gives everything back after the update.
+                    Ops ops = new Ops(backend, tape).recycling();
                     Var logits = FrozenPrefixCache.logits(backend, ops, model, batch, cache);
                     Var loss = ops.crossEntropy(logits, batch.labels());
                     double l = backend.download(loss.value())[0];
@@ -111,6 +113,7 @@ public final class Trainer {
                     clipGradients(trainable);
                     double factor = schedule(step, warmup, totalSteps);
                     opt.step(trainable, p -> (head.contains(p) ? config.headLr() : config.encoderLr()) * factor);
+                    ops.releaseAll();
                     progress.step(rows.length, String.format("loss %.4f", lossSum / lossCount));
                 }
             }

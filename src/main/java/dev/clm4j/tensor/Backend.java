@@ -18,6 +18,14 @@ public interface Backend extends AutoCloseable {
 
     Tensor zeros(int... shape);
 
+    /**
+     * A tensor whose entries are arbitrary, for an output the caller overwrites whole before it
+     * reads any entry (a product with {@code beta = 0}): a backend may hand out recycled memory.
+     */
+    default Tensor scratch(int... shape) {
+        return zeros(shape);
+    }
+
     /** A tensor on this backend holding a copy of the host values. */
     Tensor upload(float[] values, int... shape);
 
@@ -42,7 +50,7 @@ public interface Backend extends AutoCloseable {
     default Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
         int m = transA ? a.cols() : a.rows();
         int n = transB ? b.rows() : b.cols();
-        Tensor c = zeros(m, n);
+        Tensor c = scratch(m, n);
         matmulInto(a, transA, b, transB, c, 0f);
         return c;
     }
@@ -58,7 +66,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * A hint that nothing refers to {@code dead} any more: a backend may reuse its memory for a later
-     * output. Only inference calls it (a tape keeps what it needs for backward); the default ignores it.
+     * output. Inference calls it for each layer's intermediates, and training (see
+     * {@link dev.clm4j.autograd.Ops#recycling}) for what backward has consumed; the default ignores it.
      */
     default void recycle(Tensor dead) {
     }

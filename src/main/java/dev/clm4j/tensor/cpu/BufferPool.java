@@ -2,29 +2,36 @@ package dev.clm4j.tensor.cpu;
 
 import java.util.ArrayDeque;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Arrays that inference no longer needs, handed out again for outputs of the same length. An
- * encoder layer allocates about 100 MiB of intermediates at batch 32 x 128, and Java zeroes every new
- * array on the allocating thread while the workers wait: about a tenth of an inference pass. A
- * recycled array is not zeroed, so only ops that overwrite every entry of their output take from here.
+ * Arrays nobody refers to any more, handed out again for outputs of the same length. An encoder
+ * layer allocates about 100 MiB of intermediates at batch 32 x 128, and Java zeroes every new array
+ * on the allocating thread while the workers wait: about a tenth of an inference pass, and more of a
+ * training step, whose backward makes as many arrays again. A recycled array is not zeroed, so only
+ * ops that overwrite every entry of their output take from here.
  */
 final class BufferPool {
     /**
      * Arrays kept per length. An encoder layer gives back about ten of its hidden-sized arrays at once
-     * (Q, K, V, the attention output, projections, residual sums, LayerNorms, and its input), and any
-     * beyond this bound would be dropped and allocated again, zeroed, by the next layer: at 8, two per
-     * layer were, 2% of an inference pass.
+     * in inference (at 8 per length, two per layer were dropped and allocated again: 2% of a pass);
+     * backward gives back a whole layer's activations and gradients, and a full step's 36 weight
+     * gradients come in two lengths.
      */
-    private static final int PER_LENGTH = 16;
+    private static final int PER_LENGTH = 64;
     /** Floats kept in all (1 GiB). */
     private static final long MAX_FLOATS = 1L << 28;
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /**
+     * Free arrays by length, the length asked for or given least recently first. Training batches
+     * come in many lengths (the longest text of each), so when the pool is full the lengths no
+     * recent step used make room.
+     */
+    private final LinkedHashMap<Integer, ArrayDeque<float[]>> free = new LinkedHashMap<>(64, 0.75f, true);
     private final Set<float[]> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
     private long floats;
 
@@ -42,15 +49,40 @@ final class BufferPool {
 
     /** Hands an array back; it must not be used by its giver again. Giving one twice keeps it once. */
     synchronized void give(float[] a) {
-        if (a.length == 0 || pooled.contains(a) || floats + a.length > MAX_FLOATS) {
+        if (a.length == 0 || a.length > MAX_FLOATS || pooled.contains(a)) {
             return;
         }
         ArrayDeque<float[]> q = free.computeIfAbsent(a.length, k -> new ArrayDeque<>());
         if (q.size() >= PER_LENGTH) {
             return;
         }
+        evictOtherLengths(a.length, floats + a.length - MAX_FLOATS);
+        if (floats + a.length > MAX_FLOATS) {
+            return;
+        }
         q.addFirst(a);
         pooled.add(a);
         floats += a.length;
+    }
+
+    /** Drops at least {@code excess} floats of arrays of other lengths, least recently used first. */
+    private void evictOtherLengths(int keep, long excess) {
+        Iterator<Map.Entry<Integer, ArrayDeque<float[]>>> it = free.entrySet().iterator();
+        while (excess > 0 && it.hasNext()) {
+            Map.Entry<Integer, ArrayDeque<float[]>> e = it.next();
+            if (e.getKey() == keep) {
+                continue;
+            }
+            ArrayDeque<float[]> q = e.getValue();
+            while (excess > 0 && !q.isEmpty()) {
+                float[] dropped = q.pollLast();
+                pooled.remove(dropped);
+                floats -= dropped.length;
+                excess -= dropped.length;
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
     }
 }

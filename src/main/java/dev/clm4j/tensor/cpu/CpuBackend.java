@@ -64,7 +64,27 @@ public final class CpuBackend extends HostBackend {
 
     // ---- memory ----------------------------------------------------------------------------
 
-    // zeros, upload, download and write: HostBackend's host arrays.
+    // upload, download and write: HostBackend's host arrays. Outputs come from the pool of arrays
+    // given back (recycle), so that a training step reuses the memory of what it has consumed.
+
+    @Override
+    public Tensor zeros(int... shape) {
+        float[] a = pool.take(Math.toIntExact(Shapes.size(shape)));
+        elementwise.fill(a, 0f);
+        return Tensor.host(a, shape);
+    }
+
+    @Override
+    public Tensor scratch(int... shape) {
+        return Tensor.host(pool.take(Math.toIntExact(Shapes.size(shape))), shape);
+    }
+
+    @Override
+    public Tensor copy(Tensor t) {
+        float[] a = pool.take(t.size());
+        System.arraycopy(t.data(), 0, a, 0, a.length);
+        return Tensor.host(a, t.shape());
+    }
 
     // ---- matrix products -------------------------------------------------------------------
 
@@ -123,7 +143,7 @@ public final class CpuBackend extends HostBackend {
         // Gather the selected columns of dy into a dense [n, k] block (contiguous for the packing),
         // then one product: out = sel^T x + beta out.
         float[] d = dy.data();
-        float[] sel = new float[n * k];
+        float[] sel = pool.take(n * k); // every entry written
         parallel.forRange(n, Math.max(1, Elementwise.CHUNK / Math.max(1, k)), (s, e) -> {
             for (int i = s; i < e; i++) {
                 int src = i * outFeatures;
@@ -134,6 +154,7 @@ public final class CpuBackend extends HostBackend {
             }
         });
         gemm.multiply(sel, true, x.data(), false, out.data(), k, in, n, beta);
+        pool.give(sel);
     }
 
     // ---- elementwise and reductions ---------------------------------------------------------
@@ -221,7 +242,7 @@ public final class CpuBackend extends HostBackend {
         int d = x.cols();
         Shapes.require(dy.size() == x.size() && gamma.size() == d, "layerNormBackward: dy %s, x %s, gamma %s",
                 Shapes.str(dy), Shapes.str(x), Shapes.str(gamma));
-        float[] dx = needInput ? new float[x.size()] : null;
+        float[] dx = needInput ? pool.take(x.size()) : null; // every row written
         norms.backward(dy.data(), x.data(), gamma.data(), saved.mean().data(), saved.rstd().data(), n, d, dx,
                 dGamma == null ? null : dGamma.data(), dBeta == null ? null : dBeta.data());
         return dx == null ? null : Tensor.host(dx, x.shape());
@@ -287,9 +308,10 @@ public final class CpuBackend extends HostBackend {
         Attention.Dims dims = attentionDims(q, k, v, batch, heads);
         Shapes.require(dOut.size() == q.size() && probs.size() == batch * heads * dims.tq() * dims.tk(),
                 "attentionBackward: dOut %s, probs %s", Shapes.str(dOut), Shapes.str(probs));
-        float[] dq = new float[q.size()];
-        float[] dk = new float[k.size()];
-        float[] dv = new float[v.size()];
+        // Overwritten whole: every head's columns of every row.
+        float[] dq = pool.take(q.size());
+        float[] dk = pool.take(k.size());
+        float[] dv = pool.take(v.size());
         attention.backward(dOut.data(), q.data(), k.data(), v.data(), probs.data(), dims, dq, dk, dv);
         return new AttentionGrads(Tensor.host(dq, q.shape()), Tensor.host(dk, k.shape()), Tensor.host(dv, v.shape()));
     }
@@ -299,7 +321,9 @@ public final class CpuBackend extends HostBackend {
     @Override
     public Tensor gatherRows(Tensor table, Indices ids) {
         int d = table.cols();
-        return Tensor.host(rows.gather(table.data(), table.rows(), d, ids.array()), ids.length(), d);
+        float[] out = pool.take(ids.length() * d); // every row copied
+        rows.gather(table.data(), table.rows(), d, ids.array(), out);
+        return Tensor.host(out, ids.length(), d);
     }
 
     @Override

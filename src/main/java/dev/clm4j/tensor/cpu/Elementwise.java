@@ -52,6 +52,11 @@ final class Elementwise {
         });
     }
 
+    /** Every entry of v set to x, in parallel (a recycled array made into zeros). */
+    void fill(float[] v, float x) {
+        parallel.forRange(v.length, CHUNK, (s, e) -> java.util.Arrays.fill(v, s, e, x));
+    }
+
     void scale(float[] v, float f) {
         parallel.forRange(v.length, CHUNK, (s, e) -> {
             int i = s;
@@ -129,7 +134,7 @@ final class Elementwise {
 
     /** dy * GELU'(x), GELU'(x) = Phi(x) + x * pdf(x). */
     float[] geluBackward(float[] x, float[] dy) {
-        float[] out = new float[x.length];
+        float[] out = pool.take(x.length); // every entry written
         parallel.forRange(x.length, CHUNK, (s, e) -> {
             int i = s;
             for (int bound = s + S.loopBound(e - s); i < bound; i += L) {

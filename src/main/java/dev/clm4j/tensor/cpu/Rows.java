@@ -21,17 +21,15 @@ final class Rows {
     }
 
     /** out[i, :] = table[ids[i], :]. */
-    float[] gather(float[] table, int rows, int d, int[] ids) {
+    void gather(float[] table, int rows, int d, int[] ids, float[] out) {
         for (int id : ids) {
             Shapes.require(id >= 0 && id < rows, "gatherRows: index %d outside [0, %d)", id, rows);
         }
-        float[] out = new float[ids.length * d];
         parallel.forRange(ids.length, Math.max(1, Elementwise.CHUNK / Math.max(1, d)), (s, e) -> {
             for (int i = s; i < e; i++) {
                 System.arraycopy(table, ids[i] * d, out, i * d, d);
             }
         });
-        return out;
     }
 
     /**
