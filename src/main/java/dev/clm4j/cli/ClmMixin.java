@@ -31,6 +31,9 @@ final class ClmMixin {
     @Option(names = "--calib", description = "Training examples used to score parameters (default 512).")
     int calibration = D.calibration();
 
+    @Option(names = "--calib-batch", description = "Examples per calibration micro-batch: the scores sum the squared gradient of each (default 8).")
+    int microBatch = D.microBatch();
+
     ClmOptions options(long seed) {
         if (density <= 0 || density > 1) {
             throw new UserError("--density must be in (0, 1], got " + density);
@@ -38,10 +41,10 @@ final class ClmMixin {
         if (!granularity.equals("row") && !granularity.equals("element")) {
             throw new UserError("--granularity is row or element, not '" + granularity + "'");
         }
-        if (groups < 1 || minCount < 1 || newTokens < 0 || calibration < 1) {
-            throw new UserError("--groups, --min-count and --calib must be positive, --new-tokens not negative");
+        if (groups < 1 || minCount < 1 || newTokens < 0 || calibration < 1 || microBatch < 1) {
+            throw new UserError("--groups, --min-count, --calib and --calib-batch must be positive, --new-tokens not negative");
         }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, D.microBatch(), seed);
+                trainNewTokens, calibration, microBatch, seed);
     }
 }
