@@ -1,6 +1,7 @@
 package dev.clm4j.cli;
 
 import dev.clm4j.finetune.clm.ClmOptions;
+import dev.clm4j.finetune.clm.SparseMaskSelector;
 import picocli.CommandLine.Option;
 
 /** Options of the clm method and its ablations (METHOD.md), with its defaults. */
@@ -34,6 +35,10 @@ final class ClmMixin {
     @Option(names = "--calib-batch", description = "Examples per calibration micro-batch: the scores sum the squared gradient of each (default 8).")
     int microBatch = D.microBatch();
 
+    @Option(names = "--score-scale", description = "mean: each matrix's scores divided by its mean (METHOD.md); "
+            + "raw: squared gradient per entry, so matrices with large gradients get more rows (default mean).")
+    String scoreScale = D.scale().cliName();
+
     ClmOptions options(long seed) {
         if (density <= 0 || density > 1) {
             throw new UserError("--density must be in (0, 1], got " + density);
@@ -44,7 +49,13 @@ final class ClmMixin {
         if (groups < 1 || minCount < 1 || newTokens < 0 || calibration < 1 || microBatch < 1) {
             throw new UserError("--groups, --min-count, --calib and --calib-batch must be positive, --new-tokens not negative");
         }
+        SparseMaskSelector.Scale scale;
+        try {
+            scale = SparseMaskSelector.Scale.fromCli(scoreScale);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--score-scale is mean or raw, not '" + scoreScale + "'");
+        }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, microBatch, seed);
+                trainNewTokens, calibration, microBatch, scale, seed);
     }
 }

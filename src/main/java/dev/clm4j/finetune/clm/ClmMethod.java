@@ -166,8 +166,8 @@ public final class ClmMethod implements TrainingMethod {
             BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
             Map<Parameter, float[]> scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
             masks = options.rowGranularity()
-                    ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget)
-                    : SparseMaskSelector.elements(candidates, scores, budget);
+                    ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale())
+                    : SparseMaskSelector.elements(candidates, scores, budget, options.scale());
         }
         model.encoder().parameters().forEach(Parameter::freeze);
         long trainable = 0;
@@ -187,6 +187,7 @@ public final class ClmMethod implements TrainingMethod {
             perTensor.put(words.name(), words.trainableCount());
         }
         report.put("budget", budget);
+        report.put("score_scale", options.scale().cliName());
         report.put("encoder_entries_trainable", trainable);
         report.put("density_reached", (double) trainable / encoderParams);
         report.put("trainable_by_tensor", perTensor);

@@ -11,9 +11,9 @@ package dev.clm4j.finetune.clm;
  */
 public record ClmOptions(double density, int minLayer, boolean rowGranularity, int groups, int minCount,
                          int newTokens, boolean adaptiveTokens, boolean trainNewTokens, int calibration,
-                         int microBatch, long seed) {
+                         int microBatch, SparseMaskSelector.Scale scale, long seed) {
 
     public static ClmOptions defaults() {
-        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, 0);
+        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, SparseMaskSelector.Scale.MATRIX_MEAN, 0);
     }
 }

@@ -13,11 +13,44 @@ import java.util.TreeSet;
 
 /**
  * Stage 4: turns sensitivity scores into a fixed sparse mask within a parameter budget. Scores are
- * normalised by each matrix's mean (so that matrices with large gradients do not take everything),
- * then the globally best rows (or single entries) are taken until the budget is spent. A linear
- * layer's bias entry goes with its weight row.
+ * put on one scale ({@link Scale}), then the globally best rows (or single entries) are taken until
+ * the budget is spent. A linear layer's bias entry goes with its weight row.
  */
 public final class SparseMaskSelector {
+
+    /** How scores of different matrices are made comparable before the global ranking. */
+    public enum Scale {
+        /**
+         * METHOD.md: each matrix's scores divided by that matrix's mean, so that matrices with large
+         * gradients do not take everything; in practice every matrix gets about its share of rows.
+         */
+        MATRIX_MEAN("mean"),
+        /**
+         * Raw scores per trainable entry (a row's sum divided by its cost): the greedy choice that
+         * captures the most squared gradient within the budget, as Fisher masks (Sung et al.) do,
+         * so matrices with large gradients get more rows.
+         */
+        RAW("raw");
+
+        private final String cliName;
+
+        Scale(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Scale fromCli(String name) {
+            for (Scale s : values()) {
+                if (s.cliName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown score scale '" + name + "' (mean or raw)");
+        }
+    }
 
     /** A matrix whose rows may be selected, with its layer (-1: embeddings). */
     public record Candidate(Parameter weight, Parameter bias, int layer) {
@@ -41,7 +74,7 @@ public final class SparseMaskSelector {
      * gradient was restricted to {@code scoredRows}) and each bias.
      */
     public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
-                                            Map<Parameter, int[]> scoredRows, long budget) {
+                                            Map<Parameter, int[]> scoredRows, long budget, Scale scale) {
         List<ScoredRow> all = new ArrayList<>();
         for (Candidate c : candidates) {
             float[] s = scores.get(c.weight());
@@ -67,8 +100,9 @@ public final class SparseMaskSelector {
                 mean += sum;
             }
             mean /= Math.max(1, rows);
+            double divisor = scale == Scale.MATRIX_MEAN ? mean : c.rowCost();
             for (int r = 0; r < rows; r++) {
-                double normalized = mean > 0 ? rowScore[r] / mean : 0;
+                double normalized = divisor > 0 ? rowScore[r] / divisor : 0;
                 all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], normalized));
             }
         }
@@ -96,8 +130,9 @@ public final class SparseMaskSelector {
         return masks;
     }
 
-    /** Single entries of linear weights and biases (dense scores only), normalised per tensor. */
-    public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget) {
+    /** Single entries of linear weights and biases (dense scores only); {@code MATRIX_MEAN} is per tensor. */
+    public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget,
+                                                Scale scale) {
         List<Parameter> tensors = new ArrayList<>();
         for (Candidate c : candidates) {
             tensors.add(c.weight());
@@ -123,6 +158,9 @@ public final class SparseMaskSelector {
                 mean += v;
             }
             mean /= s.length;
+            if (scale == Scale.RAW) {
+                mean = 1;
+            }
             for (int i = 0; i < s.length; i++) {
                 normalized[off + i] = mean > 0 ? (float) (s[i] / mean) : 0f;
             }

@@ -1,0 +1,77 @@
+package dev.clm4j.finetune.clm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clm4j.finetune.clm.SparseMaskSelector.Candidate;
+import dev.clm4j.finetune.clm.SparseMaskSelector.Scale;
+import dev.clm4j.nn.Linear;
+import dev.clm4j.nn.Mask;
+import dev.clm4j.nn.Parameter;
+import dev.clm4j.tensor.ReferenceBackend;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** How the two score scales share a row budget between a matrix with large gradients and one with small. */
+class SparseMaskSelectorTest {
+    private final ReferenceBackend backend = new ReferenceBackend();
+    private final Linear loud = new Linear("loud", backend, new SplittableRandom(1), 3, 4);
+    private final Linear quiet = new Linear("quiet", backend, new SplittableRandom(2), 3, 4);
+    private final List<Candidate> candidates = List.of(Candidate.of(loud, 0), Candidate.of(quiet, 0));
+    // Rows ranked 3 > 1 > 0 > 2 inside each matrix; every score of `loud` is 100 times that of `quiet`.
+    private final float[] rowScores = {2, 3, 1, 4};
+
+    private Map<Parameter, float[]> scores() {
+        Map<Parameter, float[]> scores = new IdentityHashMap<>();
+        scores.put(loud.weight(), weightScores(100));
+        scores.put(loud.bias(), new float[4]);
+        scores.put(quiet.weight(), weightScores(1));
+        scores.put(quiet.bias(), new float[4]);
+        return scores;
+    }
+
+    private float[] weightScores(float factor) {
+        float[] s = new float[12];
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 3; c++) {
+                s[r * 3 + c] = factor * rowScores[r];
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void matrixMeanScaleGivesEachMatrixItsShare() {
+        Map<Parameter, Mask> masks = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4, Scale.MATRIX_MEAN);
+        assertArrayEquals(new int[] {1, 3}, masks.get(loud.weight()).selectedRows());
+        assertArrayEquals(new int[] {1, 3}, masks.get(quiet.weight()).selectedRows());
+        assertArrayEquals(new int[] {1, 3}, masks.get(quiet.bias()).selectedRows());
+    }
+
+    @Test
+    void rawScaleSpendsTheBudgetWhereTheGradientIs() {
+        Map<Parameter, Mask> masks = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4, Scale.RAW);
+        assertArrayEquals(new int[] {0, 1, 2, 3}, masks.get(loud.weight()).selectedRows());
+        assertFalse(masks.containsKey(quiet.weight()));
+    }
+
+    @Test
+    void elementScalesFollowTheSameRule() {
+        Map<Parameter, Mask> mean = SparseMaskSelector.elements(candidates, scores(), 6, Scale.MATRIX_MEAN);
+        Map<Parameter, Mask> raw = SparseMaskSelector.elements(candidates, scores(), 6, Scale.RAW);
+        assertTrue(mean.containsKey(quiet.weight()));
+        assertFalse(raw.containsKey(quiet.weight()));
+        assertArrayEquals(new int[] {3, 4, 5, 9, 10, 11}, raw.get(loud.weight()).flatIndices());
+    }
+
+    @Test
+    void cliNamesRoundTrip() {
+        for (Scale s : Scale.values()) {
+            assertTrue(Scale.fromCli(s.cliName()) == s);
+        }
+    }
+}
