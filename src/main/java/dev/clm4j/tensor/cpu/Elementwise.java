@@ -115,14 +115,7 @@ final class Elementwise {
 
     /** out[s..e) = GELU(x[s..e)); out may be x. */
     static void gelu(float[] x, float[] out, int s, int e) {
-        int i = s;
-        for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            v.mul(VectorMath.normalCdf(v)).intoArray(out, i);
-        }
-        for (; i < e; i++) {
-            out[i] = x[i] * VectorMath.normalCdf(x[i]);
-        }
+        GeluKernels.forward(x, out, s, e);
     }
 
     /** GELU in place on a rows x cols block at c[off] with row stride ld (a GEMM epilogue). */
@@ -135,20 +128,7 @@ final class Elementwise {
     /** dy * GELU'(x), GELU'(x) = Phi(x) + x * pdf(x). */
     float[] geluBackward(float[] x, float[] dy) {
         float[] out = pool.take(x.length); // every entry written
-        parallel.forRange(x.length, CHUNK, (s, e) -> {
-            int i = s;
-            for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, i);
-                FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(VectorMath.INV_SQRT_2PI);
-                FloatVector grad = v.fma(pdf, VectorMath.normalCdf(v));
-                FloatVector.fromArray(S, dy, i).mul(grad).intoArray(out, i);
-            }
-            for (; i < e; i++) {
-                float v = x[i];
-                float pdf = VectorMath.INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v);
-                out[i] = dy[i] * (VectorMath.normalCdf(v) + v * pdf);
-            }
-        });
+        parallel.forRange(x.length, CHUNK, (s, e) -> GeluKernels.backward(x, dy, out, s, e));
         return out;
     }
 
