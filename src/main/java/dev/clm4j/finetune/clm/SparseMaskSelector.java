@@ -158,11 +158,9 @@ public final class SparseMaskSelector {
                 mean += v;
             }
             mean /= s.length;
-            if (scale == Scale.RAW) {
-                mean = 1;
-            }
+            double divisor = scale == Scale.MATRIX_MEAN ? mean : 1;
             for (int i = 0; i < s.length; i++) {
-                normalized[off + i] = mean > 0 ? (float) (s[i] / mean) : 0f;
+                normalized[off + i] = divisor > 0 ? (float) (s[i] / divisor) : 0f;
             }
             off += s.length;
         }

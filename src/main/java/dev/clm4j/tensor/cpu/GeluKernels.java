@@ -1,12 +1,19 @@
 package dev.clm4j.tensor.cpu;
 
 import static dev.clm4j.tensor.cpu.VectorMath.L;
+import static dev.clm4j.tensor.cpu.VectorMath.BITS;
+import static dev.clm4j.tensor.cpu.VectorMath.EXP_MAX;
+import static dev.clm4j.tensor.cpu.VectorMath.EXP_MIN;
+import static dev.clm4j.tensor.cpu.VectorMath.INV_SQRT2;
+import static dev.clm4j.tensor.cpu.VectorMath.LN2_HI;
+import static dev.clm4j.tensor.cpu.VectorMath.LN2_LO;
+import static dev.clm4j.tensor.cpu.VectorMath.LOG2E;
+import static dev.clm4j.tensor.cpu.VectorMath.ROUNDER;
 import static dev.clm4j.tensor.cpu.VectorMath.S;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GELU forward and backward loops with the normal CDF and exp of {@link VectorMath} written out in
@@ -21,15 +28,6 @@ import jdk.incubator.vector.VectorSpecies;
  * species constant, nothing is left for C2 to compile apart, so every op is intrinsified.
  */
 final class GeluKernels {
-    private static final VectorSpecies<Integer> BITS = VectorSpecies.of(int.class, S.vectorShape());
-    private static final float INV_SQRT2 = 0.70710678118654752f;
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float ROUNDER = 12582912f;
-    private static final float EXP_MIN = -87.33654f;
-    private static final float EXP_MAX = 88.72283f;
-
     private GeluKernels() {
     }
 

@@ -21,15 +21,15 @@ final class VectorMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** The int species of S's shape: the target of exp's bit casts, a constant for C2. */
-    private static final VectorSpecies<Integer> BITS = VectorSpecies.of(int.class, S.vectorShape());
+    static final VectorSpecies<Integer> BITS = VectorSpecies.of(int.class, S.vectorShape());
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
-    private static final float EXP_MIN = -87.33654f; // exp of anything lower is below FLT_MIN
-    private static final float EXP_MAX = 88.72283f;
-    private static final float INV_SQRT2 = 0.70710678118654752f;
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    static final float EXP_MIN = -87.33654f; // exp of anything lower is below FLT_MIN
+    static final float EXP_MAX = 88.72283f;
+    static final float INV_SQRT2 = 0.70710678118654752f;
     static final float INV_SQRT_2PI = 0.39894228040143268f;
 
     private VectorMath() {
