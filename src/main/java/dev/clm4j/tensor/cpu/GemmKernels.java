@@ -91,7 +91,8 @@ final class GemmKernels {
 
     /**
      * The wide tile with A element (row r, step p) at ap[aOff + r * aRow + p * aStep]: a packed
-     * micro-panel (aRow 1, aStep MR) or six rows of a stored [m, k] A read in place (aRow lda, aStep 1).
+     * micro-panel (aRow 1, aStep MR), six rows of a stored [m, k] A read in place (aRow lda, aStep 1),
+     * or six columns of a stored [k, m] A read in place (aRow 1, aStep lda).
      */
     private static void wide(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         final int l = L;
