@@ -44,9 +44,11 @@ final class Gemm {
      * Whether a transposed A (stored [k, m], as the activations in a weight gradient dY^T X) is read
      * in place too: one step of a micro-panel is then six adjacent floats of one stored row, so the
      * stream is as regular as a packed panel. Not packing it made the weight-gradient products 8-10%
-     * faster on a Zen 4 VM (session 12).
+     * faster on a Zen 4 VM (session 12). Wide tiles only: the narrow tile does half the FMAs per step
+     * for the same new cache line of A, and ran them 10% slower in place (the same VM under
+     * -XX:UseAVX=2).
      */
-    static final boolean DIRECT_AT = DIRECT_A && !"false".equals(System.getProperty("clm.gemm.directAT"));
+    static final boolean DIRECT_AT = DIRECT_A && GemmKernels.WIDE && !"false".equals(System.getProperty("clm.gemm.directAT"));
 
     private final Parallel parallel;
     /** Packed B of the calling thread, kept between products (grown on demand). */

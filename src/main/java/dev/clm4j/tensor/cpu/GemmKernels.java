@@ -26,8 +26,8 @@ final class GemmKernels {
     static final String SHAPE = System.getProperty("clm.gemm.shape", "");
     static final int MR = SHAPE.equals("tall") ? 12 : SHAPE.equals("mid") ? 8 : 6;
     static final int NR = SHAPE.equals("tall") ? 2 * L : SHAPE.equals("mid") ? 3 * L : WIDE ? 4 * L : 2 * L;
-    /** Whether the kernel is the wide 6 x 4L tile, which reads A in any layout (see {@link #wide}). */
-    static final boolean STRIDED_A = WIDE && MR == 6 && NR == 4 * L;
+    /** Whether the kernel (the wide 6 x 4L or the narrow 6 x 2L tile) reads A in any layout (see {@link #wide}). */
+    static final boolean STRIDED_A = MR == 6 && NR == (WIDE ? 4 : 2) * L;
 
     private GemmKernels() {
     }
@@ -49,8 +49,10 @@ final class GemmKernels {
      */
     static void kernel(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff,
                        int ldc) {
-        if (STRIDED_A) {
+        if (STRIDED_A && WIDE) {
             wide(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc);
+        } else if (STRIDED_A) {
+            narrow(kc, ap, aOff, aRow, aStep, bp, bOff, c, cOff, ldc);
         } else {
             kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         }
@@ -59,13 +61,11 @@ final class GemmKernels {
     /** The kernel on a packed A micro-panel (row r of step p at aOff + p * MR + r). */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         if (STRIDED_A) {
-            wide(kc, ap, aOff, 1, MR, bp, bOff, c, cOff, ldc);
+            kernel(kc, ap, aOff, 1, MR, bp, bOff, c, cOff, ldc);
         } else if (MR == 12) {
             tall(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-        } else if (MR == 8) {
-            mid(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
-            narrow(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+            mid(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         }
     }
 
@@ -201,31 +201,38 @@ final class GemmKernels {
         c53.intoArray(c, r5 + 3 * l);
     }
 
-    private static void narrow(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    /** The narrow tile, with A addressed as in {@link #wide}. */
+    private static void narrow(int kc, float[] ap, int aOff, int aRow, int aStep, float[] bp, int bOff, float[] c, int cOff,
+                               int ldc) {
         final int l = L;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         int bEnd = bOff + kc * (2 * l);
-        for (int bi = bOff, ai = aOff; bi < bEnd; bi += 2 * l, ai += MR) {
+        final int a1 = aRow;
+        final int a2 = 2 * aRow;
+        final int a3 = 3 * aRow;
+        final int a4 = 4 * aRow;
+        final int a5 = 5 * aRow;
+        for (int bi = bOff, ai = aOff; bi < bEnd; bi += 2 * l, ai += aStep) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
+            a = FloatVector.broadcast(S, ap[ai + a1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
+            a = FloatVector.broadcast(S, ap[ai + a2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
+            a = FloatVector.broadcast(S, ap[ai + a3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
+            a = FloatVector.broadcast(S, ap[ai + a4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
+            a = FloatVector.broadcast(S, ap[ai + a5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
