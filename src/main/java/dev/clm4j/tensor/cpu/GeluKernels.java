@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * GELU forward and backward loops with the normal CDF and exp of {@link VectorMath} written out in
  * the loop body, the same operations in the same order (so the same bits).
  *
- * <p>Why not call {@link VectorMath#normalCdf(FloatVector)}: C2 on JDK 17 sometimes compiles such a
+ * <p>Why not call a vector helper for Phi (there was one, VectorMath.normalCdf): C2 on JDK 17 sometimes compiles such a
  * helper on its own instead of inlining it (it is large, and already compiled for softmax), and
  * there the exact class of its vector argument is unknown. Then every Vector API call in it falls
  * back to Java code that boxes each vector ({@code lanewiseTemplate} in a profile). In a JFR profile

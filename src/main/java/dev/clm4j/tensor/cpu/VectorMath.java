@@ -73,25 +73,7 @@ final class VectorMath {
         return (float) Math.exp(x);
     }
 
-    /** The standard normal CDF Phi(x) per lane: 0.5 erfc(|x| / sqrt 2), mirrored for x > 0. */
-    static FloatVector normalCdf(FloatVector x) {
-        FloatVector z = x.abs().mul(INV_SQRT2);
-        FloatVector t = c(1f).div(z.fma(0.5f, 1f));
-        // The degree-9 polynomial of erfcc in Estrin's form.
-        FloatVector t2 = t.mul(t);
-        FloatVector t4 = t2.mul(t2);
-        FloatVector t8 = t4.mul(t4);
-        FloatVector a0 = t.fma(1.00002368f, -1.26551223f);
-        FloatVector a1 = t.fma(0.09678418f, 0.37409196f);
-        FloatVector a2 = t.fma(0.27886807f, -0.18628806f);
-        FloatVector a3 = t.fma(1.48851587f, -1.13520398f);
-        FloatVector a4 = t.fma(0.17087277f, -0.82215223f);
-        FloatVector poly = t8.fma(a4, t4.fma(t2.fma(a3, a2), t2.fma(a1, a0)));
-        FloatVector halfErfc = t.mul(exp(z.mul(z).neg().add(poly))).mul(0.5f); // Phi(-|x|)
-        return halfErfc.blend(halfErfc.neg().add(1f), x.compare(VectorOperators.GT, 0f));
-    }
-
-    /** Scalar Phi(x), the same approximation as the vector one. */
+    /** Phi(x) = 0.5 erfc(|x| / sqrt 2), mirrored for x > 0; {@link GeluKernels} computes the same per lane. */
     static float normalCdf(float x) {
         float z = Math.abs(x) * INV_SQRT2;
         float t = 1f / (1f + 0.5f * z);
