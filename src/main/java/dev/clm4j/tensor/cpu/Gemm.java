@@ -31,8 +31,11 @@ final class Gemm {
     private static final int C_BLOCK_FLOATS = Integer.getInteger("clm.gemm.cblock", 1 << 30);
     /** Below this many multiply-adds a product runs on the calling thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 18;
-    /** B panels per packing task. */
-    private static final int B_PANELS_PER_TASK = 2;
+    /**
+     * B panels per packing task. One: the encoder's n = 384 has 6 panels, which two threads split
+     * 3 and 3, where 2 per task made 3 tasks, so one thread packed twice as much as the other.
+     */
+    private static final int B_PANELS_PER_TASK = Integer.getInteger("clm.gemm.bpanels", 1);
     static final boolean I_OUTER = Boolean.getBoolean("clm.gemm.iouter");
     /**
      * Whether the wide kernel reads a stored [m, k] A in place (row stride lda) instead of from a
