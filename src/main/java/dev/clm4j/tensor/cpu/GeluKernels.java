@@ -16,8 +16,9 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * GELU forward and backward loops with the normal CDF and exp of {@link VectorMath} written out in
- * the loop body, the same operations in the same order (so the same bits).
+ * GELU forward and backward loops with the normal CDF (the approximation of the scalar
+ * {@link VectorMath#normalCdf(float)}) and the vector exp of {@link VectorMath} written out in the
+ * loop body, exp with the same operations in the same order (so the same bits).
  *
  * <p>Why not call a vector helper for Phi (there was one, VectorMath.normalCdf): C2 on JDK 17 sometimes compiles such a
  * helper on its own instead of inlining it (it is large, and already compiled for softmax), and
@@ -40,7 +41,7 @@ final class GeluKernels {
         int i = s;
         for (int bound = s + S.loopBound(e - s); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, in, i);
-            // Phi(v), as VectorMath.normalCdf
+            // Phi(v), the approximation of VectorMath.normalCdf(float)
             FloatVector z = v.abs().mul(INV_SQRT2);
             FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
             FloatVector t2 = t.mul(t);

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * Single-precision GEMM, C = op(A) op(B) + beta C on row-major matrices, in the BLIS manner. The
  * depth is cut into slices of at most KC. For each slice, op(B) is packed once into NR-wide
  * micro-panels shared by all threads (in parallel, see {@link GemmPacking}); then the threads take
- * row blocks of C in turn: each packs its MC rows of op(A) into its own buffer and runs the
- * {@link GemmKernels} register tiles over them and the shared B panels.
+ * row blocks of C in turn: each runs the {@link GemmKernels} register tiles over its MC rows of
+ * op(A) and the shared B panels. The 6-row tiles read A where it is stored ({@link #DIRECT_A},
+ * {@link #DIRECT_AT}); other tiles, and a ragged last panel, read it from a per-thread packed copy.
  *
  * <p>Cache plan (per core: 32 KiB L1, 1 MiB L2 on the machines we tune on): the block's packed A
  * (MC x KC = 96 x 384 floats, 144 KiB) is written and re-read in L2, never round-tripping through
@@ -38,8 +39,8 @@ final class Gemm {
     private static final int B_PANELS_PER_TASK = Integer.getInteger("clm.gemm.bpanels", 1);
     static final boolean I_OUTER = Boolean.getBoolean("clm.gemm.iouter");
     /**
-     * Whether the wide kernel reads a stored [m, k] A in place (row stride lda) instead of from a
-     * packed copy: the six rows of a micro-panel are six sequential streams the prefetcher follows,
+     * Whether the kernel (wide or narrow 6-row tile) reads a stored [m, k] A in place (row stride
+     * lda) instead of from a packed copy: the six rows of a micro-panel are six sequential streams the prefetcher follows,
      * so the copy (7% of inference time) buys nothing.
      */
     static final boolean DIRECT_A = !"false".equals(System.getProperty("clm.gemm.directA")) && GemmKernels.STRIDED_A;
