@@ -23,8 +23,8 @@ final class BufferPool {
      * gradients come in two lengths.
      */
     private static final int PER_LENGTH = 64;
-    /** Floats kept in all (1 GiB). */
-    private static final long MAX_FLOATS = 1L << 28;
+    /** Floats kept in all (default 1 GiB; {@code -Dclm.pool.maxFloats} for experiments). */
+    private static final long MAX_FLOATS = Long.getLong("clm.pool.maxFloats", 1L << 28);
 
     /**
      * Free arrays by length, the length asked for or given least recently first. Training batches
