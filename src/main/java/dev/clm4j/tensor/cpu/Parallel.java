@@ -13,8 +13,8 @@ import java.util.function.IntConsumer;
  * fan-out, no thread waiting on work queued behind its own. A loop started while another thread's
  * loop holds the helpers runs on its caller alone.
  *
- * <p>Why not a ForkJoinPool: a training step runs about a thousand loops, many of them a fraction
- * of a millisecond long, and a parked pool thread takes tens of microseconds to wake on a virtual
+ * <p>Why not a ForkJoinPool: a training step runs many loops (every elementwise op, two per GEMM
+ * depth slice), many of them a fraction of a millisecond long, and a parked pool thread takes tens of microseconds to wake on a virtual
  * machine (a futex wake, an interrupt to a halted vCPU). With the pool, the helper of a 2-thread
  * step ran 12% less than the caller (JFR samples on a 2-vCPU VM, session 13). So helpers here spin
  * for {@link #SPIN_NANOS} after each loop, the way OpenMP runtimes and OpenBLAS threads do, and
