@@ -11,9 +11,11 @@ threads=${1:-2}
 mvn -q -B -DskipTests package test-compile >&2
 mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >&2
 cp=$(cat target/test-classpath.txt)
-# The JVM options of ./clm (ParallelGC: G1's concurrent threads would share the 2 cores), for the
+# The JVM options of ./clm (huge pages as there; ParallelGC: G1's concurrent threads would share the 2 cores), for the
 # ONNX Runtime peer's JVM too.
-java_run() { java -Xmx8g -XX:+UseParallelGC --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2); }
+thp=""
+grep -qs '\[madvise\]\|\[always\]' /sys/kernel/mm/transparent_hugepage/enabled && thp="-XX:+UseTransparentHugePages"
+java_run() { java -Xmx8g -XX:+UseParallelGC $thp --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2); }
 # The machine is shared and noisy: ours and the peer alternate for $rounds rounds, and the ratio is
 # taken of the best (min_ms) and of the median (ms_per_iter) over all rounds of each side.
 rounds=${ROUNDS:-3}

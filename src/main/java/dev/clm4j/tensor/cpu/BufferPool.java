@@ -24,7 +24,7 @@ final class BufferPool {
      */
     private static final int PER_LENGTH = 64;
     /** Floats kept in all (default 1 GiB; {@code -Dclm.pool.maxFloats} for experiments). */
-    private static final long MAX_FLOATS = Long.getLong("clm.pool.maxFloats", 1L << 28);
+    private final long maxFloats;
 
     /**
      * Free arrays by length, the length asked for or given least recently first. Training batches
@@ -34,6 +34,14 @@ final class BufferPool {
     private final LinkedHashMap<Integer, ArrayDeque<float[]>> free = new LinkedHashMap<>(64, 0.75f, true);
     private final Set<float[]> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
     private long floats;
+
+    BufferPool() {
+        this(Long.getLong("clm.pool.maxFloats", 1L << 28));
+    }
+
+    BufferPool(long maxFloats) {
+        this.maxFloats = maxFloats;
+    }
 
     /** An array of exactly n floats with arbitrary contents. */
     synchronized float[] take(int n) {
@@ -49,15 +57,15 @@ final class BufferPool {
 
     /** Hands an array back; it must not be used by its giver again. Giving one twice keeps it once. */
     synchronized void give(float[] a) {
-        if (a.length == 0 || a.length > MAX_FLOATS || pooled.contains(a)) {
+        if (a.length == 0 || a.length > maxFloats || pooled.contains(a)) {
             return;
         }
         ArrayDeque<float[]> q = free.computeIfAbsent(a.length, k -> new ArrayDeque<>());
         if (q.size() >= PER_LENGTH) {
             return;
         }
-        evictOtherLengths(a.length, floats + a.length - MAX_FLOATS);
-        if (floats + a.length > MAX_FLOATS) {
+        evictOtherLengths(a.length, floats + a.length - maxFloats);
+        if (floats + a.length > maxFloats) {
             return;
         }
         q.addFirst(a);
