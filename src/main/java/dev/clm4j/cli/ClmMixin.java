@@ -39,6 +39,10 @@ final class ClmMixin {
             + "raw: squared gradient per entry, so matrices with large gradients get more rows (default mean).")
     String scoreScale = D.scale().cliName();
 
+    @Option(names = "--score-pick", description = "highest, or lowest (an ablation: the rows the scores rank last, "
+            + "to see whether they pick better than chance) (default highest).")
+    String scorePick = "highest";
+
     ClmOptions options(long seed) {
         if (density <= 0 || density > 1) {
             throw new UserError("--density must be in (0, 1], got " + density);
@@ -55,7 +59,10 @@ final class ClmMixin {
         } catch (IllegalArgumentException e) {
             throw new UserError("--score-scale is mean or raw, not '" + scoreScale + "'");
         }
+        if (!scorePick.equals("highest") && !scorePick.equals("lowest")) {
+            throw new UserError("--score-pick is highest or lowest, not '" + scorePick + "'");
+        }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, microBatch, scale, seed);
+                trainNewTokens, calibration, microBatch, scale, scorePick.equals("lowest"), seed);
     }
 }

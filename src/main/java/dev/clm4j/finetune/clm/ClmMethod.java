@@ -166,8 +166,9 @@ public final class ClmMethod implements TrainingMethod {
             BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
             Map<Parameter, float[]> scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
             masks = options.rowGranularity()
-                    ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale())
-                    : SparseMaskSelector.elements(candidates, scores, budget, options.scale());
+                    ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale(),
+                            options.lowestScores())
+                    : SparseMaskSelector.elements(candidates, scores, budget, options.scale(), options.lowestScores());
         }
         model.encoder().parameters().forEach(Parameter::freeze);
         long trainable = 0;
@@ -188,6 +189,9 @@ public final class ClmMethod implements TrainingMethod {
         }
         report.put("budget", budget);
         report.put("score_scale", options.scale().cliName());
+        if (options.lowestScores()) {
+            report.put("score_pick", "lowest");
+        }
         report.put("encoder_entries_trainable", trainable);
         report.put("density_reached", (double) trainable / encoderParams);
         report.put("trainable_by_tensor", perTensor);

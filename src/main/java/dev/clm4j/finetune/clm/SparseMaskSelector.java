@@ -75,6 +75,12 @@ public final class SparseMaskSelector {
      */
     public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
                                             Map<Parameter, int[]> scoredRows, long budget, Scale scale) {
+        return rows(candidates, scores, scoredRows, budget, scale, false);
+    }
+
+    /** As {@link #rows(List, Map, Map, long, Scale)}; {@code lowest} takes the worst-ranked rows instead (an ablation). */
+    public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
+                                            Map<Parameter, int[]> scoredRows, long budget, Scale scale, boolean lowest) {
         List<ScoredRow> all = new ArrayList<>();
         for (Candidate c : candidates) {
             float[] s = scores.get(c.weight());
@@ -106,7 +112,8 @@ public final class SparseMaskSelector {
                 all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], normalized));
             }
         }
-        all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
+        Comparator<ScoredRow> byScore = Comparator.comparingDouble(ScoredRow::score);
+        all.sort(lowest ? byScore : byScore.reversed());
         Map<Candidate, TreeSet<Integer>> picked = new IdentityHashMap<>();
         long spent = 0;
         for (ScoredRow r : all) {
@@ -133,6 +140,15 @@ public final class SparseMaskSelector {
     /** Single entries of linear weights and biases (dense scores only); {@code MATRIX_MEAN} is per tensor. */
     public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget,
                                                 Scale scale) {
+        return elements(candidates, scores, budget, scale, false);
+    }
+
+    /**
+     * As {@link #elements(List, Map, long, Scale)}; {@code lowest} takes the worst-ranked entries
+     * instead (an ablation), by ranking the negated scores.
+     */
+    public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget,
+                                                Scale scale, boolean lowest) {
         List<Parameter> tensors = new ArrayList<>();
         for (Candidate c : candidates) {
             tensors.add(c.weight());
@@ -160,7 +176,8 @@ public final class SparseMaskSelector {
             mean /= s.length;
             double divisor = scale == Scale.MATRIX_MEAN ? mean : 1;
             for (int i = 0; i < s.length; i++) {
-                normalized[off + i] = divisor > 0 ? (float) (s[i] / divisor) : 0f;
+                float v = divisor > 0 ? (float) (s[i] / divisor) : 0f;
+                normalized[off + i] = lowest ? -v : v;
             }
             off += s.length;
         }

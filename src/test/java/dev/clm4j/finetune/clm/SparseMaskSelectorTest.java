@@ -69,6 +69,26 @@ class SparseMaskSelectorTest {
     }
 
     @Test
+    void lowestPickTakesTheRowsRankedLast() {
+        Map<Parameter, Mask> mean = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4,
+                Scale.MATRIX_MEAN, true);
+        assertArrayEquals(new int[] {0, 2}, mean.get(loud.weight()).selectedRows());
+        assertArrayEquals(new int[] {0, 2}, mean.get(quiet.weight()).selectedRows());
+        Map<Parameter, Mask> raw = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4, Scale.RAW, true);
+        assertArrayEquals(new int[] {0, 1, 2, 3}, raw.get(quiet.weight()).selectedRows());
+        assertFalse(raw.containsKey(loud.weight()));
+    }
+
+    @Test
+    void lowestPickOfElementsTakesTheSmallestEntries() {
+        // The 8 bias entries score 0, so they go first; then the lowest weight row of `quiet`.
+        Map<Parameter, Mask> raw = SparseMaskSelector.elements(candidates, scores(), 8 + 3, Scale.RAW, true);
+        assertFalse(raw.containsKey(loud.weight()));
+        assertTrue(raw.containsKey(loud.bias()));
+        assertArrayEquals(new int[] {6, 7, 8}, raw.get(quiet.weight()).flatIndices());
+    }
+
+    @Test
     void cliNamesRoundTrip() {
         for (Scale s : Scale.values()) {
             assertTrue(Scale.fromCli(s.cliName()) == s);
