@@ -39,9 +39,10 @@ final class ClmMixin {
             + "raw: squared gradient per entry, so matrices with large gradients get more rows (default mean).")
     String scoreScale = D.scale().cliName();
 
-    @Option(names = "--score-pick", description = "highest, or lowest (an ablation: the rows the scores rank last, "
-            + "to see whether they pick better than chance) (default highest).")
-    String scorePick = "highest";
+    @Option(names = "--score-pick", description = "highest (METHOD.md); lowest, an ablation: the rows the scores rank last, "
+            + "to see whether they tell rows apart; sample: rows drawn at random in proportion to their scores "
+            + "(row granularity only) (default highest).")
+    String scorePick = D.pick().cliName();
 
     ClmOptions options(long seed) {
         if (density <= 0 || density > 1) {
@@ -59,10 +60,16 @@ final class ClmMixin {
         } catch (IllegalArgumentException e) {
             throw new UserError("--score-scale is mean or raw, not '" + scoreScale + "'");
         }
-        if (!scorePick.equals("highest") && !scorePick.equals("lowest")) {
-            throw new UserError("--score-pick is highest or lowest, not '" + scorePick + "'");
+        SparseMaskSelector.Pick pick;
+        try {
+            pick = SparseMaskSelector.Pick.fromCli(scorePick);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--score-pick is highest, lowest or sample, not '" + scorePick + "'");
+        }
+        if (pick == SparseMaskSelector.Pick.SAMPLE && !granularity.equals("row")) {
+            throw new UserError("--score-pick sample needs --granularity row");
         }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, microBatch, scale, scorePick.equals("lowest"), seed);
+                trainNewTokens, calibration, microBatch, scale, pick, seed);
     }
 }

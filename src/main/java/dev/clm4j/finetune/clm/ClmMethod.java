@@ -167,8 +167,9 @@ public final class ClmMethod implements TrainingMethod {
             Map<Parameter, float[]> scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
             masks = options.rowGranularity()
                     ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale(),
-                            options.lowestScores())
-                    : SparseMaskSelector.elements(candidates, scores, budget, options.scale(), options.lowestScores());
+                            options.pick(), new SplittableRandom(options.seed()))
+                    : SparseMaskSelector.elements(candidates, scores, budget, options.scale(),
+                            options.pick() == SparseMaskSelector.Pick.LOWEST);
         }
         model.encoder().parameters().forEach(Parameter::freeze);
         long trainable = 0;
@@ -189,8 +190,8 @@ public final class ClmMethod implements TrainingMethod {
         }
         report.put("budget", budget);
         report.put("score_scale", options.scale().cliName());
-        if (options.lowestScores()) {
-            report.put("score_pick", "lowest");
+        if (options.pick() != SparseMaskSelector.Pick.HIGHEST) {
+            report.put("score_pick", options.pick().cliName());
         }
         report.put("encoder_entries_trainable", trainable);
         report.put("density_reached", (double) trainable / encoderParams);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -52,6 +53,39 @@ public final class SparseMaskSelector {
         }
     }
 
+    /** Which rows the ranking takes. */
+    public enum Pick {
+        /** The best-scored rows (METHOD.md). */
+        HIGHEST("highest"),
+        /** The worst-scored rows: an ablation that shows whether the scores tell rows apart at all. */
+        LOWEST("lowest"),
+        /**
+         * Rows drawn at random without replacement, each with probability in proportion to its
+         * scaled score (Efraimidis-Spirakis keys u^(1/score)): a mask as spread out as random rows,
+         * weighted toward the sensitive ones.
+         */
+        SAMPLE("sample");
+
+        private final String cliName;
+
+        Pick(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Pick fromCli(String name) {
+            for (Pick p : values()) {
+                if (p.cliName.equals(name)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown pick '" + name + "' (highest, lowest or sample)");
+        }
+    }
+
     /** A matrix whose rows may be selected, with its layer (-1: embeddings). */
     public record Candidate(Parameter weight, Parameter bias, int layer) {
         static Candidate of(Linear linear, int layer) {
@@ -75,12 +109,13 @@ public final class SparseMaskSelector {
      */
     public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
                                             Map<Parameter, int[]> scoredRows, long budget, Scale scale) {
-        return rows(candidates, scores, scoredRows, budget, scale, false);
+        return rows(candidates, scores, scoredRows, budget, scale, Pick.HIGHEST, null);
     }
 
-    /** As {@link #rows(List, Map, Map, long, Scale)}; {@code lowest} takes the worst-ranked rows instead (an ablation). */
+    /** As {@link #rows(List, Map, Map, long, Scale)}, taking rows by {@code pick}; {@code rng} draws {@link Pick#SAMPLE}. */
     public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
-                                            Map<Parameter, int[]> scoredRows, long budget, Scale scale, boolean lowest) {
+                                            Map<Parameter, int[]> scoredRows, long budget, Scale scale, Pick pick,
+                                            SplittableRandom rng) {
         List<ScoredRow> all = new ArrayList<>();
         for (Candidate c : candidates) {
             float[] s = scores.get(c.weight());
@@ -109,11 +144,10 @@ public final class SparseMaskSelector {
             double divisor = scale == Scale.MATRIX_MEAN ? mean : c.rowCost();
             for (int r = 0; r < rows; r++) {
                 double normalized = divisor > 0 ? rowScore[r] / divisor : 0;
-                all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], normalized));
+                all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], rankKey(normalized, pick, rng)));
             }
         }
-        Comparator<ScoredRow> byScore = Comparator.comparingDouble(ScoredRow::score);
-        all.sort(lowest ? byScore : byScore.reversed());
+        all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
         Map<Candidate, TreeSet<Integer>> picked = new IdentityHashMap<>();
         long spent = 0;
         for (ScoredRow r : all) {
@@ -135,6 +169,19 @@ public final class SparseMaskSelector {
             }
         }
         return masks;
+    }
+
+    /** The key rows are ranked by, highest first. */
+    private static double rankKey(double score, Pick pick, SplittableRandom rng) {
+        switch (pick) {
+            case LOWEST:
+                return -score;
+            case SAMPLE:
+                // log(u) / w orders as u^(1/w); a row scored 0 is never drawn before any other.
+                return score > 0 ? Math.log(1 - rng.nextDouble()) / score : Double.NEGATIVE_INFINITY;
+            default:
+                return score;
+        }
     }
 
     /** Single entries of linear weights and biases (dense scores only); {@code MATRIX_MEAN} is per tensor. */

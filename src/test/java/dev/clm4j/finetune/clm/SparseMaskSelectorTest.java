@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clm4j.finetune.clm.SparseMaskSelector.Candidate;
+import dev.clm4j.finetune.clm.SparseMaskSelector.Pick;
 import dev.clm4j.finetune.clm.SparseMaskSelector.Scale;
 import dev.clm4j.nn.Linear;
 import dev.clm4j.nn.Mask;
@@ -71,10 +72,11 @@ class SparseMaskSelectorTest {
     @Test
     void lowestPickTakesTheRowsRankedLast() {
         Map<Parameter, Mask> mean = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4,
-                Scale.MATRIX_MEAN, true);
+                Scale.MATRIX_MEAN, Pick.LOWEST, null);
         assertArrayEquals(new int[] {0, 2}, mean.get(loud.weight()).selectedRows());
         assertArrayEquals(new int[] {0, 2}, mean.get(quiet.weight()).selectedRows());
-        Map<Parameter, Mask> raw = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4, Scale.RAW, true);
+        Map<Parameter, Mask> raw = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4, Scale.RAW,
+                Pick.LOWEST, null);
         assertArrayEquals(new int[] {0, 1, 2, 3}, raw.get(quiet.weight()).selectedRows());
         assertFalse(raw.containsKey(loud.weight()));
     }
@@ -89,7 +91,27 @@ class SparseMaskSelectorTest {
     }
 
     @Test
+    void sampledPickDrawsRowsInProportionToTheirScores() {
+        // Row 3 scores 4, row 2 scores 1 (of 10 in each matrix): over many draws of one row per
+        // matrix, row 3 must come up about 4 times as often as row 2, and every row sometimes.
+        int[] counts = new int[4];
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int draw = 0; draw < 4000; draw++) {
+            Map<Parameter, Mask> m = SparseMaskSelector.rows(List.of(Candidate.of(loud, 0)), scores(), new IdentityHashMap<>(),
+                    4, Scale.MATRIX_MEAN, Pick.SAMPLE, rng);
+            counts[m.get(loud.weight()).selectedRows()[0]]++;
+        }
+        for (int r = 0; r < 4; r++) {
+            double expected = 4000 * rowScores[r] / 10.0;
+            assertTrue(Math.abs(counts[r] - expected) < 0.1 * expected, "row " + r + ": " + counts[r] + " of 4000");
+        }
+    }
+
+    @Test
     void cliNamesRoundTrip() {
+        for (Pick p : Pick.values()) {
+            assertTrue(Pick.fromCli(p.cliName()) == p);
+        }
         for (Scale s : Scale.values()) {
             assertTrue(Scale.fromCli(s.cliName()) == s);
         }

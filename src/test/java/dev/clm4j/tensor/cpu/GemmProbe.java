@@ -93,8 +93,11 @@ public final class GemmProbe {
     }
 
     /**
-     * Best GFLOP/s over repeated runs filling the time budget, after a warm-up. The best run, not
-     * the mean: on a shared machine the best is the one least disturbed by other processes.
+     * Best GFLOP/s over repeated samples filling the time budget, after a warm-up. The best sample,
+     * not the mean: on a shared machine the best is the one least disturbed by other processes.
+     * Each sample repeats the product for at least 100 ms of wall time, because the process CPU clock
+     * advances in scheduler ticks: timed one product at a time it read 0 ns for the small shapes, and
+     * a tick of a few ms must be small against the sample.
      */
     private static double rate(Runnable op, double flops, double seconds, Clock clock) {
         for (int i = 0; i < 3; i++) {
@@ -104,9 +107,16 @@ public final class GemmProbe {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         do {
             long t0 = clock.now();
-            op.run();
+            long wallEnd = System.nanoTime() + 100_000_000L;
+            int reps = 0;
+            do {
+                op.run();
+                reps++;
+            } while (System.nanoTime() < wallEnd);
             long t1 = clock.now();
-            best = Math.max(best, flops / Math.max(1, t1 - t0));
+            if (t1 > t0) {
+                best = Math.max(best, reps * flops / (t1 - t0));
+            }
         } while (System.nanoTime() < end);
         return best;
     }
