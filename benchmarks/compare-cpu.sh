@@ -15,7 +15,7 @@ cp=$(cat target/test-classpath.txt)
 # ONNX Runtime peer's JVM too.
 thp=""
 grep -qs '\[madvise\]\|\[always\]' /sys/kernel/mm/transparent_hugepage/enabled && thp="-XX:+UseTransparentHugePages"
-java_run() { java -Xmx8g -XX:+UseParallelGC $thp --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2); }
+java_run() { java -Xmx8g -XX:+UseParallelGC $thp --add-modules jdk.incubator.vector -cp "target/classes:target/test-classes:$cp" "$@" 2> >(grep --line-buffered -v '^WARNING: Using incubator' >&2); }
 # The machine is shared and noisy: ours and the peer alternate for $rounds rounds, and the ratio is
 # taken of the best (min_ms) and of the median (ms_per_iter) over all rounds of each side.
 rounds=${ROUNDS:-3}
