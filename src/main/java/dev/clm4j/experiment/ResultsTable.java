@@ -53,6 +53,7 @@ public final class ResultsTable {
         for (Map.Entry<ResultGroups.Key, Map<String, List<RunResult>>> g : ResultGroups.of(results, methodOrder).entrySet()) {
             sb.append("## ").append(g.getKey().title()).append("\n\n");
             sb.append(table(g.getValue()));
+            sb.append(PairedComparison.render(g.getValue()));
             List<String> failures = new ArrayList<>();
             for (List<RunResult> rs : g.getValue().values()) {
                 for (RunResult r : rs) {
