@@ -30,9 +30,11 @@ public final class ResultsTable {
         sb.append("Accuracy and macro-F1 on the test set, in percent: mean ± sample standard deviation over seeds "
                 + "(one seed: the value alone). Train s: mean trainer time per run (linear probe and epochs). "
                 + "Peak heap: the largest over seeds of the trainer's peak Java heap; peak RSS: the largest peak resident "
-                + "memory of a run's JVM. Cost vs full: mean train time over `full`'s on the same data; CPU cost vs full: "
-                + "the same with the process CPU time of training (all threads; unlike wall time, not inflated by other work "
-                + "on a shared machine; – for results written before it was recorded).\n\n");
+                + "memory of a run's JVM. Cost vs full: mean train time over `full`'s on the same data, counting only the "
+                + "runs for which `full` ran with the same build and options (thread count included; the count in brackets "
+                + "when some runs had no such `full` run); CPU cost vs full: the same with the process CPU time of training "
+                + "(all threads; unlike wall time, not inflated by other work on a shared machine; – for results written "
+                + "before it was recorded).\n\n");
         Set<String> configs = new LinkedHashSet<>();
         for (RunResult r : results) {
             configs.add(describeConfig(r.config()));
@@ -95,8 +97,6 @@ public final class ResultsTable {
                 + "| cost vs full | CPU cost vs full | seeds |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         List<RunResult> full = byMethod.get(FULL);
-        double fullTime = full == null ? Double.NaN : Stats.mean(ResultGroups.values(full, RunResult::trainSeconds));
-        double fullCpu = full == null ? Double.NaN : meanOfAll(full, ResultsTable::trainCpuSeconds);
         for (Map.Entry<String, List<RunResult>> e : byMethod.entrySet()) {
             List<RunResult> rs = e.getValue();
             List<Double> times = ResultGroups.values(rs, RunResult::trainSeconds);
@@ -108,8 +108,8 @@ public final class ResultsTable {
                     .append(" | ").append(times.isEmpty() ? "–" : String.format(Locale.ROOT, "%.1f", time))
                     .append(" | ").append(mib(ResultGroups.values(rs, RunResult::peakHeapBytes)))
                     .append(" | ").append(mib(ResultGroups.values(rs, RunResult::peakRssBytes)))
-                    .append(" | ").append(relativeCost(time, fullTime))
-                    .append(" | ").append(relativeCost(meanOfAll(rs, ResultsTable::trainCpuSeconds), fullCpu))
+                    .append(" | ").append(CostRatio.of(rs, full, RunResult::trainSeconds).format())
+                    .append(" | ").append(CostRatio.of(rs, full, ResultsTable::trainCpuSeconds).format())
                     .append(" | ").append(seeds(rs))
                     .append(" |\n");
         }
@@ -122,13 +122,6 @@ public final class ResultsTable {
         return v instanceof Number n ? n.doubleValue() : null;
     }
 
-    /** The mean over the successful runs, NaN unless every one of them has the value (no mixed means). */
-    private static double meanOfAll(List<RunResult> rs, java.util.function.Function<RunResult, Double> f) {
-        List<Double> xs = ResultGroups.values(rs, f);
-        long ok = rs.stream().filter(RunResult::ok).count();
-        return xs.isEmpty() || xs.size() != ok ? Double.NaN : Stats.mean(xs);
-    }
-
     /** "92.60 ± 0.31" (values scaled), "92.60" for one value, "–" for none. */
     static String meanStd(List<Double> xs, double scale) {
         if (xs.isEmpty()) {
@@ -139,14 +132,6 @@ public final class ResultsTable {
             return String.format(Locale.ROOT, "%.2f", m);
         }
         return String.format(Locale.ROOT, "%.2f ± %.2f", m, Stats.std(xs) * scale);
-    }
-
-    /** "0.38x" of full's time; "–" without full. */
-    static String relativeCost(double time, double fullTime) {
-        if (Double.isNaN(time) || Double.isNaN(fullTime) || fullTime <= 0) {
-            return "–";
-        }
-        return String.format(Locale.ROOT, "%.2fx", time / fullTime);
     }
 
     /** The count, or "min–max" when seeds differ (e.g. a different number of new tokens). */

@@ -61,10 +61,42 @@ class ResultsTableTest {
     }
 
     @Test
-    void relativeCostAgainstFull() {
-        assertEquals("0.38x", ResultsTable.relativeCost(516, 1372));
-        assertEquals("1.00x", ResultsTable.relativeCost(1372, 1372));
-        assertEquals("–", ResultsTable.relativeCost(516, Double.NaN));
+    void relativeCostFormat() {
+        assertEquals("0.38x", new CostRatio.Ratio(516.0 / 1372, 3, 3).format());
+        assertEquals("0.38x (3 of 8 runs)", new CostRatio.Ratio(516.0 / 1372, 3, 8).format());
+        assertEquals("–", new CostRatio.Ratio(Double.NaN, 3, 3).format());
+        assertEquals("–", new CostRatio.Ratio(0.5, 0, 3).format());
+    }
+
+    /**
+     * A table filled over sessions: clm's seeds 3-4 ran with another build and thread count than
+     * any full run, so they are left out of its cost, and the count says so.
+     */
+    @Test
+    void costComparesOnlyRunsOfTheSameBuildAndOptions() {
+        List<RunResult> rs = new ArrayList<>();
+        for (long seed = 0; seed < 2; seed++) {
+            rs.add(ok("b", "full", "full", seed, 0.9, 0.9, 22_595_021, 400, 1L << 30, Map.of("train_cpu_seconds", 800.0)));
+            rs.add(ok("b", "full", "clm", seed, 0.9, 0.9, 1_000_000, 200, 1L << 30, Map.of("train_cpu_seconds", 360.0)));
+        }
+        for (long seed = 2; seed < 4; seed++) {
+            RunResult slow = ok("b", "full", "clm", seed, 0.9, 0.9, 1_000_000, 380, 1L << 30, Map.of("train_cpu_seconds", 380.0));
+            Map<String, Object> oneThread = new java.util.LinkedHashMap<>(slow.config());
+            oneThread.put("threads", 1);
+            rs.add(withConfig(withVersion(slow, "clm4j 0.1.0 (f8d85c5)"), oneThread));
+        }
+        // another build with full's options is not comparable either
+        rs.add(withVersion(ok("b", "full", "clm", 4, 0.9, 0.9, 1_000_000, 100, 1L << 30), "clm4j 0.1.0 (04b0258)"));
+        String md = ResultsTable.table(ResultGroups.of(rs, List.of("full", "clm")).values().iterator().next());
+        assertTrue(md.contains("| full | 90.00 ± 0.00 | 90.00 ± 0.00 | 22,595,021 | 400.0 | 1,024 | 2,048 | 1.00x | 1.00x | 2 |"), md);
+        assertTrue(md.contains("| 252.0 | 1,024 | 2,048 | 0.50x (2 of 5 runs) | 0.45x (2 of 5 runs) | 5 |"), md);
+    }
+
+    static RunResult withConfig(RunResult r, Map<String, Object> config) {
+        return new RunResult(r.dataset(), r.setting(), r.perClass(), r.method(), r.seed(), r.status(), r.error(),
+                r.accuracy(), r.macroF1(), r.trainableParams(), r.totalParams(), r.trainSeconds(), r.wallSeconds(),
+                r.peakHeapBytes(), r.peakRssBytes(), r.epochs(), r.baseMethod(), r.train(), r.test(), config, r.date(),
+                r.version(), r.finetuneReport());
     }
 
     @Test
