@@ -54,10 +54,7 @@ class ResultsTableTest {
     }
 
     static RunResult withVersion(RunResult r, String version) {
-        return new RunResult(r.dataset(), r.setting(), r.perClass(), r.method(), r.seed(), r.status(), r.error(),
-                r.accuracy(), r.macroF1(), r.trainableParams(), r.totalParams(), r.trainSeconds(), r.wallSeconds(),
-                r.peakHeapBytes(), r.peakRssBytes(), r.epochs(), r.baseMethod(), r.train(), r.test(), r.config(), r.date(),
-                version, r.finetuneReport());
+        return with(r, version, r.config());
     }
 
     @Test
@@ -93,10 +90,14 @@ class ResultsTableTest {
     }
 
     static RunResult withConfig(RunResult r, Map<String, Object> config) {
+        return with(r, r.version(), config);
+    }
+
+    static RunResult with(RunResult r, String version, Map<String, Object> config) {
         return new RunResult(r.dataset(), r.setting(), r.perClass(), r.method(), r.seed(), r.status(), r.error(),
                 r.accuracy(), r.macroF1(), r.trainableParams(), r.totalParams(), r.trainSeconds(), r.wallSeconds(),
                 r.peakHeapBytes(), r.peakRssBytes(), r.epochs(), r.baseMethod(), r.train(), r.test(), config, r.date(),
-                r.version(), r.finetuneReport());
+                version, r.finetuneReport());
     }
 
     @Test
