@@ -1,10 +1,10 @@
 package dev.clm4j.experiment;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A method's training cost relative to {@code full}'s, compared like with like: a run counts only
@@ -38,36 +38,26 @@ final class CostRatio {
         if (full == null) {
             return new Ratio(Double.NaN, 0, okRuns.size());
         }
-        Map<String, double[]> fullByKey = new HashMap<>(); // sum, count, missing
-        for (RunResult r : full) {
-            if (r.ok()) {
-                double[] acc = fullByKey.computeIfAbsent(key(r), k -> new double[3]);
-                Double v = f.apply(r);
-                if (v == null) {
-                    acc[2]++;
-                } else {
-                    acc[0] += v;
-                    acc[1]++;
-                }
-            }
-        }
+        Map<String, List<RunResult>> fullByKey = full.stream().filter(RunResult::ok)
+                .collect(Collectors.groupingBy(CostRatio::key));
         double spent = 0;
         double fullSpent = 0;
         int counted = 0;
         boolean missing = false;
         for (RunResult r : okRuns) {
-            double[] acc = fullByKey.get(key(r));
-            if (acc == null) {
+            List<RunResult> peers = fullByKey.get(key(r));
+            if (peers == null) {
                 continue;
             }
             counted++;
             Double v = f.apply(r);
-            if (v == null || acc[2] > 0) {
+            List<Double> peerValues = ResultGroups.values(peers, f);
+            if (v == null || peerValues.size() != peers.size()) {
                 missing = true;
                 continue;
             }
             spent += v;
-            fullSpent += acc[0] / acc[1];
+            fullSpent += Stats.mean(peerValues);
         }
         double value = missing || fullSpent <= 0 ? Double.NaN : spent / fullSpent;
         return new Ratio(value, counted, okRuns.size());
