@@ -142,7 +142,9 @@ public final class ClmMethod implements TrainingMethod {
 
         Map<Parameter, Mask> masks;
         if (selection == Selection.RANDOM) {
-            masks = randomRows(candidates, budget, new SplittableRandom(options.seed()));
+            masks = options.rowGranularity()
+                    ? randomRows(candidates, budget, new SplittableRandom(options.seed()))
+                    : SparseMaskSelector.randomElements(candidates, budget, new SplittableRandom(options.seed()));
         } else {
             int[] calib = calibrationRows(context.train());
             List<int[]> kept = null;

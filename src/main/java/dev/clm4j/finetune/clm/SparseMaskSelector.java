@@ -184,6 +184,44 @@ public final class SparseMaskSelector {
         }
     }
 
+    /**
+     * The random-sparse ablation at element granularity: {@code budget} entries drawn uniformly
+     * without replacement from all weight and bias entries of the candidates, so that it differs
+     * from a scored element mask only in which entries it takes. Selection sampling (Knuth's
+     * algorithm S) keeps each tensor's indices sorted as they are drawn.
+     */
+    public static Map<Parameter, Mask> randomElements(List<Candidate> candidates, long budget, SplittableRandom rng) {
+        List<Parameter> tensors = new ArrayList<>();
+        long remaining = 0;
+        for (Candidate c : candidates) {
+            tensors.add(c.weight());
+            remaining += c.weight().value().size();
+            if (c.bias() != null) {
+                tensors.add(c.bias());
+                remaining += c.bias().value().size();
+            }
+        }
+        long needed = Math.max(0, Math.min(budget, remaining));
+        Map<Parameter, Mask> masks = new IdentityHashMap<>();
+        for (Parameter p : tensors) {
+            int size = p.value().size();
+            int[] chosen = new int[(int) Math.min(size, needed)];
+            int n = 0;
+            // Entry i is taken with probability needed / remaining: every set of `budget` entries is
+            // equally likely. Once the budget is spent, nothing later is taken.
+            for (int i = 0; i < size && needed > 0; i++, remaining--) {
+                if (rng.nextDouble() * remaining < needed) {
+                    chosen[n++] = i;
+                    needed--;
+                }
+            }
+            if (n > 0) {
+                masks.put(p, Mask.elements(Arrays.copyOf(chosen, n), p.rowCount(), p.colCount()));
+            }
+        }
+        return masks;
+    }
+
     /** Single entries of linear weights and biases (dense scores only); {@code MATRIX_MEAN} is per tensor. */
     public static Map<Parameter, Mask> elements(List<Candidate> candidates, Map<Parameter, float[]> scores, long budget,
                                                 Scale scale) {

@@ -108,6 +108,52 @@ class SparseMaskSelectorTest {
     }
 
     @Test
+    void randomElementsSpendTheBudgetExactlyAndUniformly() {
+        // 2 x (12 weight + 4 bias) = 32 entries; 10 drawn each time. Every entry must come up in
+        // about 10/32 of the draws, whichever tensor it belongs to.
+        List<Parameter> tensors = List.of(loud.weight(), loud.bias(), quiet.weight(), quiet.bias());
+        int[][] counts = new int[4][];
+        for (int t = 0; t < 4; t++) {
+            counts[t] = new int[tensors.get(t).value().size()];
+        }
+        SplittableRandom rng = new SplittableRandom(11);
+        int draws = 6400;
+        for (int draw = 0; draw < draws; draw++) {
+            Map<Parameter, Mask> m = SparseMaskSelector.randomElements(candidates, 10, rng);
+            int total = 0;
+            for (int t = 0; t < 4; t++) {
+                Mask mask = m.get(tensors.get(t));
+                if (mask == null) {
+                    continue;
+                }
+                assertFalse(mask.wholeRows());
+                int[] flat = mask.flatIndices();
+                for (int i = 0; i < flat.length; i++) {
+                    assertTrue(i == 0 || flat[i] > flat[i - 1], "sorted and distinct");
+                    counts[t][flat[i]]++;
+                }
+                total += flat.length;
+            }
+            assertTrue(total == 10, "draw " + draw + " took " + total + " entries");
+        }
+        double expected = draws * 10 / 32.0;
+        for (int t = 0; t < 4; t++) {
+            for (int i = 0; i < counts[t].length; i++) {
+                assertTrue(Math.abs(counts[t][i] - expected) < 0.1 * expected,
+                        tensors.get(t).name() + "[" + i + "]: " + counts[t][i] + " of " + draws);
+            }
+        }
+    }
+
+    @Test
+    void randomElementsTakeEverythingWhenTheBudgetCoversIt() {
+        Map<Parameter, Mask> m = SparseMaskSelector.randomElements(candidates, 1000, new SplittableRandom(3));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, m.get(quiet.weight()).flatIndices());
+        assertArrayEquals(new int[] {0, 1, 2, 3}, m.get(loud.bias()).flatIndices());
+        assertTrue(SparseMaskSelector.randomElements(candidates, 0, new SplittableRandom(3)).isEmpty());
+    }
+
+    @Test
     void cliNamesRoundTrip() {
         for (Pick p : Pick.values()) {
             assertTrue(Pick.fromCli(p.cliName()) == p);
