@@ -36,7 +36,8 @@ final class ClmMixin {
     int microBatch = D.microBatch();
 
     @Option(names = "--score-scale", description = "mean: each matrix's scores divided by its mean (METHOD.md); "
-            + "raw: squared gradient per entry, so matrices with large gradients get more rows (default mean).")
+            + "raw: squared gradient per entry, so matrices with large gradients get more rows; "
+            + "share: every matrix gets exactly its share of the budget, its best rows or entries (default mean).")
     String scoreScale = D.scale().cliName();
 
     @Option(names = "--score-pick", description = "highest (METHOD.md); lowest, an ablation: the rows the scores rank last, "
@@ -58,7 +59,7 @@ final class ClmMixin {
         try {
             scale = SparseMaskSelector.Scale.fromCli(scoreScale);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--score-scale is mean or raw, not '" + scoreScale + "'");
+            throw new UserError("--score-scale is mean, raw or share, not '" + scoreScale + "'");
         }
         SparseMaskSelector.Pick pick;
         try {

@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * Stage 4: turns sensitivity scores into a fixed sparse mask within a parameter budget. Scores are
  * put on one scale ({@link Scale}), then the globally best rows (or single entries) are taken until
- * the budget is spent. A linear layer's bias entry goes with its weight row.
+ * the budget is spent ({@link Scale#SHARE}: the best inside each matrix, up to its share). A linear
+ * layer's bias entry goes with its weight row.
  */
 public final class SparseMaskSelector {
 
@@ -31,7 +32,14 @@ public final class SparseMaskSelector {
          * captures the most squared gradient within the budget, as Fisher masks (Sung et al.) do,
          * so matrices with large gradients get more rows.
          */
-        RAW("raw");
+        RAW("raw"),
+        /**
+         * Each matrix gets exactly its share of the budget (the density of its own entries, as a
+         * random mask takes in expectation), filled with its best-scored rows or entries: the scores
+         * choose only inside a matrix. An ablation that separates which entries from how many per
+         * matrix, since entry scores are heavy-tailed and the mean scale alone starves some matrices.
+         */
+        SHARE("share");
 
         private final String cliName;
 
@@ -49,7 +57,7 @@ public final class SparseMaskSelector {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown score scale '" + name + "' (mean or raw)");
+            throw new IllegalArgumentException("unknown score scale '" + name + "' (mean, raw or share)");
         }
     }
 
@@ -117,6 +125,7 @@ public final class SparseMaskSelector {
                                             Map<Parameter, int[]> scoredRows, long budget, Scale scale, Pick pick,
                                             SplittableRandom rng) {
         List<ScoredRow> all = new ArrayList<>();
+        Map<Candidate, List<ScoredRow>> byCandidate = new IdentityHashMap<>();
         for (Candidate c : candidates) {
             float[] s = scores.get(c.weight());
             if (s == null) {
@@ -142,13 +151,34 @@ public final class SparseMaskSelector {
             }
             mean /= Math.max(1, rows);
             double divisor = scale == Scale.MATRIX_MEAN ? mean : c.rowCost();
+            List<ScoredRow> own = byCandidate.computeIfAbsent(c, k -> new ArrayList<>());
             for (int r = 0; r < rows; r++) {
                 double normalized = divisor > 0 ? rowScore[r] / divisor : 0;
-                all.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], rankKey(normalized, pick, rng)));
+                ScoredRow scored = new ScoredRow(c, rowIds == null ? r : rowIds[r], rankKey(normalized, pick, rng));
+                all.add(scored);
+                own.add(scored);
             }
         }
-        all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
         Map<Candidate, TreeSet<Integer>> picked = new IdentityHashMap<>();
+        if (scale == Scale.SHARE) {
+            List<Candidate> scored = candidates.stream().filter(byCandidate::containsKey).toList();
+            long[] units = new long[scored.size()];
+            long[] cost = new long[scored.size()];
+            for (int i = 0; i < units.length; i++) {
+                units[i] = scored.get(i).weight().rowCount();
+                cost[i] = scored.get(i).rowCost();
+            }
+            long[] quota = shares(units, cost, budget);
+            for (int i = 0; i < quota.length; i++) {
+                List<ScoredRow> own = byCandidate.get(scored.get(i));
+                own.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
+                for (ScoredRow r : own.subList(0, (int) Math.min(quota[i], own.size()))) {
+                    picked.computeIfAbsent(r.owner(), k -> new TreeSet<>()).add(r.row());
+                }
+            }
+            return rowMasks(picked);
+        }
+        all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
         long spent = 0;
         for (ScoredRow r : all) {
             long cost = r.owner().rowCost();
@@ -158,6 +188,10 @@ public final class SparseMaskSelector {
             spent += cost;
             picked.computeIfAbsent(r.owner(), k -> new TreeSet<>()).add(r.row());
         }
+        return rowMasks(picked);
+    }
+
+    private static Map<Parameter, Mask> rowMasks(Map<Candidate, TreeSet<Integer>> picked) {
         Map<Parameter, Mask> masks = new IdentityHashMap<>();
         for (Map.Entry<Candidate, TreeSet<Integer>> e : picked.entrySet()) {
             int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
@@ -169,6 +203,44 @@ public final class SparseMaskSelector {
             }
         }
         return masks;
+    }
+
+    /**
+     * Largest-remainder apportionment of {@code budget} entries over tensors of {@code units[i]}
+     * units (rows or entries) costing {@code cost[i]} entries each: tensor i gets about
+     * budget x units[i] x cost[i] / total entries, in whole units, never more than it has, and the
+     * whole units left over go to the largest remainders while they fit.
+     */
+    static long[] shares(long[] units, long[] cost, long budget) {
+        long total = 0;
+        for (int i = 0; i < units.length; i++) {
+            total += units[i] * cost[i];
+        }
+        long[] quota = new long[units.length];
+        if (total == 0 || budget <= 0) {
+            return quota;
+        }
+        double fraction = Math.min(1.0, (double) budget / total);
+        double[] remainder = new double[units.length];
+        long spent = 0;
+        for (int i = 0; i < units.length; i++) {
+            double exact = fraction * units[i];
+            quota[i] = Math.min(units[i], (long) Math.floor(exact));
+            remainder[i] = exact - quota[i];
+            spent += quota[i] * cost[i];
+        }
+        Integer[] order = new Integer[units.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(remainder[b], remainder[a]));
+        for (int i : order) {
+            if (quota[i] < units[i] && spent + cost[i] <= budget) {
+                quota[i]++;
+                spent += cost[i];
+            }
+        }
+        return quota;
     }
 
     /** The key rows are ranked by, highest first. */
@@ -269,6 +341,9 @@ public final class SparseMaskSelector {
         if (budget <= 0 || normalized.length == 0) {
             return new IdentityHashMap<>();
         }
+        if (scale == Scale.SHARE) {
+            return elementsByShare(tensors, scores, normalized, budget);
+        }
         float[] sorted = normalized.clone();
         Arrays.sort(sorted);
         int k = (int) Math.min(budget, sorted.length);
@@ -298,6 +373,39 @@ public final class SparseMaskSelector {
             if (!chosen.isEmpty()) {
                 masks.put(p, Mask.elements(chosen.stream().mapToInt(Integer::intValue).toArray(), p.rowCount(), p.colCount()));
             }
+        }
+        return masks;
+    }
+
+    /** {@link Scale#SHARE} at element granularity: each scored tensor's best entries, up to its share of the budget. */
+    private static Map<Parameter, Mask> elementsByShare(List<Parameter> tensors, Map<Parameter, float[]> scores,
+                                                        float[] normalized, long budget) {
+        List<Parameter> scored = tensors.stream().filter(scores::containsKey).toList();
+        long[] units = new long[scored.size()];
+        long[] cost = new long[scored.size()];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = scores.get(scored.get(i)).length;
+            cost[i] = 1;
+        }
+        long[] quota = shares(units, cost, budget);
+        Map<Parameter, Mask> masks = new IdentityHashMap<>();
+        int off = 0;
+        for (int t = 0; t < quota.length; t++) {
+            Parameter p = scored.get(t);
+            int size = (int) units[t];
+            int k = (int) quota[t];
+            if (k > 0) {
+                final int base = off;
+                // Best k by score, ties to the lower index, then back in index order.
+                int[] chosen = java.util.stream.IntStream.range(0, size).boxed()
+                        .sorted((a, b) -> {
+                            int c = Float.compare(normalized[base + b], normalized[base + a]);
+                            return c != 0 ? c : Integer.compare(a, b);
+                        })
+                        .limit(k).mapToInt(Integer::intValue).sorted().toArray();
+                masks.put(p, Mask.elements(chosen, p.rowCount(), p.colCount()));
+            }
+            off += size;
         }
         return masks;
     }

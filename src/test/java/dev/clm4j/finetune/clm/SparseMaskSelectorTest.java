@@ -70,6 +70,53 @@ class SparseMaskSelectorTest {
     }
 
     @Test
+    void shareScaleGivesEachMatrixItsShareEvenAgainstTheRawScores() {
+        // 3 rows of 4 entries: `loud` would take all under the raw scale; share splits them 2 + 1
+        // by largest remainder (1.5 each, the tie to the first), best rows first inside each.
+        Map<Parameter, Mask> rows = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 3 * 4, Scale.SHARE);
+        assertArrayEquals(new int[] {1, 3}, rows.get(loud.weight()).selectedRows());
+        assertArrayEquals(new int[] {3}, rows.get(quiet.weight()).selectedRows());
+        // 8 entries over 4 tensors of 12, 4, 12, 4 entries: 3, 1, 3, 1, the best weight entries
+        // (row 3, then row 1's first) and the first bias entry (all bias scores tie at 0).
+        Map<Parameter, Mask> elements = SparseMaskSelector.elements(candidates, scores(), 8, Scale.SHARE);
+        assertArrayEquals(new int[] {9, 10, 11}, elements.get(loud.weight()).flatIndices());
+        assertArrayEquals(new int[] {9, 10, 11}, elements.get(quiet.weight()).flatIndices());
+        assertArrayEquals(new int[] {0}, elements.get(loud.bias()).flatIndices());
+        assertArrayEquals(new int[] {0}, elements.get(quiet.bias()).flatIndices());
+    }
+
+    @Test
+    void sharesApportionTheBudgetInWholeUnits() {
+        assertArrayEquals(new long[] {2, 1}, SparseMaskSelector.shares(new long[] {4, 4}, new long[] {4, 4}, 12));
+        // Shares 7.5, 2.5 of 10 entries: floor 7 and 2, the unit left over to the larger remainder (the first).
+        assertArrayEquals(new long[] {8, 2}, SparseMaskSelector.shares(new long[] {30, 10}, new long[] {1, 1}, 10));
+        // Never more than a tensor has, and never over the budget.
+        assertArrayEquals(new long[] {3, 5}, SparseMaskSelector.shares(new long[] {3, 5}, new long[] {1, 1}, 100));
+        assertArrayEquals(new long[] {0, 0}, SparseMaskSelector.shares(new long[] {3, 5}, new long[] {7, 7}, 6));
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rng.nextInt(6);
+            long[] units = new long[n];
+            long[] cost = new long[n];
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                units[i] = 1 + rng.nextInt(50);
+                cost[i] = 1 + rng.nextInt(9);
+                total += units[i] * cost[i];
+            }
+            long budget = rng.nextLong(total + 1);
+            long[] q = SparseMaskSelector.shares(units, cost, budget);
+            long spent = 0;
+            for (int i = 0; i < n; i++) {
+                double exact = (double) budget / total * units[i];
+                assertTrue(q[i] <= units[i] && q[i] >= Math.floor(exact) && q[i] <= Math.ceil(exact), "trial " + trial);
+                spent += q[i] * cost[i];
+            }
+            assertTrue(spent <= budget, "trial " + trial);
+        }
+    }
+
+    @Test
     void lowestPickTakesTheRowsRankedLast() {
         Map<Parameter, Mask> mean = SparseMaskSelector.rows(candidates, scores(), new IdentityHashMap<>(), 4 * 4,
                 Scale.MATRIX_MEAN, Pick.LOWEST, null);
