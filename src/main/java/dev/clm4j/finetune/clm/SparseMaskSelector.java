@@ -124,8 +124,8 @@ public final class SparseMaskSelector {
     public static Map<Parameter, Mask> rows(List<Candidate> candidates, Map<Parameter, float[]> scores,
                                             Map<Parameter, int[]> scoredRows, long budget, Scale scale, Pick pick,
                                             SplittableRandom rng) {
-        List<ScoredRow> all = new ArrayList<>();
-        Map<Candidate, List<ScoredRow>> byCandidate = new IdentityHashMap<>();
+        List<Candidate> scored = new ArrayList<>();
+        List<List<ScoredRow>> byCandidate = new ArrayList<>();
         for (Candidate c : candidates) {
             float[] s = scores.get(c.weight());
             if (s == null) {
@@ -151,17 +151,16 @@ public final class SparseMaskSelector {
             }
             mean /= Math.max(1, rows);
             double divisor = scale == Scale.MATRIX_MEAN ? mean : c.rowCost();
-            List<ScoredRow> own = byCandidate.computeIfAbsent(c, k -> new ArrayList<>());
+            List<ScoredRow> own = new ArrayList<>(rows);
             for (int r = 0; r < rows; r++) {
                 double normalized = divisor > 0 ? rowScore[r] / divisor : 0;
-                ScoredRow scored = new ScoredRow(c, rowIds == null ? r : rowIds[r], rankKey(normalized, pick, rng));
-                all.add(scored);
-                own.add(scored);
+                own.add(new ScoredRow(c, rowIds == null ? r : rowIds[r], rankKey(normalized, pick, rng)));
             }
+            scored.add(c);
+            byCandidate.add(own);
         }
         Map<Candidate, TreeSet<Integer>> picked = new IdentityHashMap<>();
         if (scale == Scale.SHARE) {
-            List<Candidate> scored = candidates.stream().filter(byCandidate::containsKey).toList();
             long[] units = new long[scored.size()];
             long[] cost = new long[scored.size()];
             for (int i = 0; i < units.length; i++) {
@@ -170,7 +169,7 @@ public final class SparseMaskSelector {
             }
             long[] quota = shares(units, cost, budget);
             for (int i = 0; i < quota.length; i++) {
-                List<ScoredRow> own = byCandidate.get(scored.get(i));
+                List<ScoredRow> own = byCandidate.get(i);
                 own.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
                 for (ScoredRow r : own.subList(0, (int) Math.min(quota[i], own.size()))) {
                     picked.computeIfAbsent(r.owner(), k -> new TreeSet<>()).add(r.row());
@@ -178,6 +177,8 @@ public final class SparseMaskSelector {
             }
             return rowMasks(picked);
         }
+        List<ScoredRow> all = new ArrayList<>();
+        byCandidate.forEach(all::addAll);
         all.sort(Comparator.comparingDouble(ScoredRow::score).reversed());
         long spent = 0;
         for (ScoredRow r : all) {
@@ -344,37 +345,54 @@ public final class SparseMaskSelector {
         if (scale == Scale.SHARE) {
             return elementsByShare(tensors, scores, normalized, budget);
         }
-        float[] sorted = normalized.clone();
-        Arrays.sort(sorted);
-        int k = (int) Math.min(budget, sorted.length);
-        float threshold = sorted[sorted.length - k];
-        long strictlyAbove = 0;
-        for (float v : normalized) {
-            if (v > threshold) {
-                strictlyAbove++;
-            }
-        }
-        long tiesAllowed = k - strictlyAbove;
+        int[] chosen = bestEntries(normalized, 0, normalized.length, (int) Math.min(budget, normalized.length));
         Map<Parameter, Mask> masks = new IdentityHashMap<>();
         off = 0;
+        int next = 0;
         for (Parameter p : tensors) {
             float[] s = scores.get(p);
             if (s == null) {
                 continue;
             }
-            List<Integer> chosen = new ArrayList<>();
-            for (int i = 0; i < s.length; i++) {
-                float v = normalized[off + i];
-                if (v > threshold || (v == threshold && tiesAllowed-- > 0)) {
-                    chosen.add(i);
-                }
+            int first = next;
+            while (next < chosen.length && chosen[next] < off + s.length) {
+                chosen[next++] -= off;
+            }
+            if (next > first) {
+                masks.put(p, Mask.elements(Arrays.copyOfRange(chosen, first, next), p.rowCount(), p.colCount()));
             }
             off += s.length;
-            if (!chosen.isEmpty()) {
-                masks.put(p, Mask.elements(chosen.stream().mapToInt(Integer::intValue).toArray(), p.rowCount(), p.colCount()));
-            }
         }
         return masks;
+    }
+
+    /**
+     * The indices of the {@code k} largest of {@code values[from, to)}, ties to the lower index,
+     * as ascending indices into {@code values}.
+     */
+    static int[] bestEntries(float[] values, int from, int to, int k) {
+        if (k <= 0) {
+            return new int[0];
+        }
+        float[] sorted = Arrays.copyOfRange(values, from, to);
+        Arrays.sort(sorted);
+        float threshold = sorted[sorted.length - k];
+        long strictlyAbove = 0;
+        for (float v : sorted) {
+            if (v > threshold) {
+                strictlyAbove++;
+            }
+        }
+        long tiesAllowed = k - strictlyAbove;
+        int[] chosen = new int[k];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            float v = values[i];
+            if (v > threshold || (v == threshold && tiesAllowed-- > 0)) {
+                chosen[n++] = i;
+            }
+        }
+        return chosen;
     }
 
     /** {@link Scale#SHARE} at element granularity: each scored tensor's best entries, up to its share of the budget. */
@@ -395,14 +413,10 @@ public final class SparseMaskSelector {
             int size = (int) units[t];
             int k = (int) quota[t];
             if (k > 0) {
-                final int base = off;
-                // Best k by score, ties to the lower index, then back in index order.
-                int[] chosen = java.util.stream.IntStream.range(0, size).boxed()
-                        .sorted((a, b) -> {
-                            int c = Float.compare(normalized[base + b], normalized[base + a]);
-                            return c != 0 ? c : Integer.compare(a, b);
-                        })
-                        .limit(k).mapToInt(Integer::intValue).sorted().toArray();
+                int[] chosen = bestEntries(normalized, off, off + size, k);
+                for (int i = 0; i < k; i++) {
+                    chosen[i] -= off;
+                }
                 masks.put(p, Mask.elements(chosen, p.rowCount(), p.colCount()));
             }
             off += size;
