@@ -1,6 +1,7 @@
 package dev.clm4j.cli;
 
 import dev.clm4j.finetune.clm.ClmOptions;
+import dev.clm4j.finetune.clm.Sensitivity;
 import dev.clm4j.finetune.clm.SparseMaskSelector;
 import picocli.CommandLine.Option;
 
@@ -35,6 +36,10 @@ final class ClmMixin {
     @Option(names = "--calib-batch", description = "Examples per calibration micro-batch: the scores sum the squared gradient of each (default 8).")
     int microBatch = D.microBatch();
 
+    @Option(names = "--score-stat", description = "fisher: the sum of each micro-batch's squared gradient (METHOD.md); "
+            + "gradient: the squared mean gradient over all calibration examples (default fisher).")
+    String scoreStatistic = D.statistic().cliName();
+
     @Option(names = "--score-scale", description = "mean: each matrix's scores divided by its mean (METHOD.md); "
             + "raw: squared gradient per entry, so matrices with large gradients get more rows; "
             + "share: every matrix gets exactly its share of the budget, its best rows or entries (default mean).")
@@ -55,6 +60,12 @@ final class ClmMixin {
         if (groups < 1 || minCount < 1 || newTokens < 0 || calibration < 1 || microBatch < 1) {
             throw new UserError("--groups, --min-count, --calib and --calib-batch must be positive, --new-tokens not negative");
         }
+        Sensitivity.Statistic statistic;
+        try {
+            statistic = Sensitivity.Statistic.fromCli(scoreStatistic);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--score-stat is fisher or gradient, not '" + scoreStatistic + "'");
+        }
         SparseMaskSelector.Scale scale;
         try {
             scale = SparseMaskSelector.Scale.fromCli(scoreScale);
@@ -71,6 +82,6 @@ final class ClmMixin {
             throw new UserError("--score-pick sample needs --granularity row");
         }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, microBatch, scale, pick, seed);
+                trainNewTokens, calibration, microBatch, statistic, scale, pick, seed);
     }
 }

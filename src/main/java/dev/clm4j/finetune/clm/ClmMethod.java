@@ -162,7 +162,7 @@ public final class ClmMethod implements TrainingMethod {
                 }
                 report.put("calibration_positions_kept", (double) keptCount / Math.max(1, total));
             }
-            Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId());
+            Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId(), options.statistic());
             // Only the linears of layers >= minLayer are scored: the trainer's cache of the frozen
             // layers below serves as the forward's start when it reaches that far.
             BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
@@ -192,6 +192,9 @@ public final class ClmMethod implements TrainingMethod {
         }
         report.put("budget", budget);
         report.put("score_scale", options.scale().cliName());
+        if (options.statistic() != Sensitivity.Statistic.FISHER) {
+            report.put("score_statistic", options.statistic().cliName());
+        }
         if (options.pick() != SparseMaskSelector.Pick.HIGHEST) {
             report.put("score_pick", options.pick().cliName());
         }

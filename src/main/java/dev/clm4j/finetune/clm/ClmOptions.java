@@ -9,15 +9,18 @@ package dev.clm4j.finetune.clm;
  * cost (the row gradients and the optimizer state grow with the mask, the passes through the layers,
  * which dominate, do not). Layers 3 and up: layer 2 too was worse there and costs a sixth more.
  *
+ * <p>{@code statistic}: what the scores measure of the calibration gradients ({@link Sensitivity.Statistic}).
+ *
  * <p>{@code pick}: which rows the scores select ({@link SparseMaskSelector.Pick}); anything but
  * {@code HIGHEST} is an experiment, not the method.
  */
 public record ClmOptions(double density, int minLayer, boolean rowGranularity, int groups, int minCount,
                          int newTokens, boolean adaptiveTokens, boolean trainNewTokens, int calibration,
-                         int microBatch, SparseMaskSelector.Scale scale, SparseMaskSelector.Pick pick, long seed) {
+                         int microBatch, Sensitivity.Statistic statistic, SparseMaskSelector.Scale scale,
+                         SparseMaskSelector.Pick pick, long seed) {
 
     public static ClmOptions defaults() {
-        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, SparseMaskSelector.Scale.MATRIX_MEAN,
-                SparseMaskSelector.Pick.HIGHEST, 0);
+        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, Sensitivity.Statistic.FISHER,
+                SparseMaskSelector.Scale.MATRIX_MEAN, SparseMaskSelector.Pick.HIGHEST, 0);
     }
 }

@@ -17,20 +17,58 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stage 3: squared-gradient (empirical Fisher) scores of the encoder's weights, accumulated over
- * micro-batches of calibration examples: S_W += G_W^2. When token-driven, a linear weight's gradient
- * keeps only the token positions the caller marks (token-group words, new tokens, the pooled
- * position); embedding rows are scored only for the given vocabulary rows.
+ * Stage 3: squared-gradient scores of the encoder's weights over micro-batches of calibration
+ * examples ({@link Statistic}). When token-driven, a linear weight's gradient keeps only the token
+ * positions the caller marks (token-group words, new tokens, the pooled position); embedding rows
+ * are scored only for the given vocabulary rows.
  */
 public final class Sensitivity {
+
+    /** What the scores measure of the micro-batch gradients G_b. */
+    public enum Statistic {
+        /** METHOD.md: the empirical Fisher, S = sum_b G_b^2, which counts each micro-batch's noise too. */
+        FISHER("fisher"),
+        /**
+         * The squared gradient of the mean loss over all calibration examples, S = (sum_b n_b G_b / N)^2:
+         * how far one full-batch step would move each entry. Gradient noise that cancels between
+         * micro-batches does not count, and it costs one accumulator, not one batch of 512 texts.
+         */
+        GRADIENT("gradient");
+
+        private final String cliName;
+
+        Statistic(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Statistic fromCli(String name) {
+            for (Statistic s : values()) {
+                if (s.cliName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown score statistic '" + name + "' (fisher or gradient)");
+        }
+    }
+
     private final Backend backend;
     private final int microBatch;
     private final int padId;
+    private final Statistic statistic;
 
     public Sensitivity(Backend backend, int microBatch, int padId) {
+        this(backend, microBatch, padId, Statistic.FISHER);
+    }
+
+    public Sensitivity(Backend backend, int microBatch, int padId, Statistic statistic) {
         this.backend = backend;
         this.microBatch = microBatch;
         this.padId = padId;
+        this.statistic = statistic;
     }
 
     /**
@@ -73,10 +111,25 @@ public final class Sensitivity {
                 }
                 float[] g = backend.download(p.grad());
                 float[] s = sums.computeIfAbsent(p, k -> new float[g.length]);
-                for (int i = 0; i < g.length; i++) {
-                    s[i] += g[i] * g[i];
+                if (statistic == Statistic.FISHER) {
+                    for (int i = 0; i < g.length; i++) {
+                        s[i] += g[i] * g[i];
+                    }
+                } else {
+                    // The loss is a mean over the micro-batch: weigh it by its size for the mean over all.
+                    float w = (float) (end - start) / calibration.length;
+                    for (int i = 0; i < g.length; i++) {
+                        s[i] += w * g[i];
+                    }
                 }
                 p.clearGrad();
+            }
+        }
+        if (statistic == Statistic.GRADIENT) {
+            for (float[] s : sums.values()) {
+                for (int i = 0; i < s.length; i++) {
+                    s[i] *= s[i];
+                }
             }
         }
         model.parameters().forEach(Parameter::freeze);
