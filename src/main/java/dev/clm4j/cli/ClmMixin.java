@@ -40,6 +40,10 @@ final class ClmMixin {
             + "gradient: the squared mean gradient over all calibration examples (default fisher).")
     String scoreStatistic = D.statistic().cliName();
 
+    @Option(names = "--calib-head", description = "probe: score with the warm-started head (METHOD.md); heldout: with a head "
+            + "fitted to the training rows outside the calibration set, which has not memorised them (default probe).")
+    String calibrationHead = "probe";
+
     @Option(names = "--score-scale", description = "mean: each matrix's scores divided by its mean (METHOD.md); "
             + "raw: squared gradient per entry, so matrices with large gradients get more rows; "
             + "share: every matrix gets exactly its share of the budget, its best rows or entries (default mean).")
@@ -66,6 +70,9 @@ final class ClmMixin {
         } catch (IllegalArgumentException e) {
             throw new UserError("--score-stat is fisher or gradient, not '" + scoreStatistic + "'");
         }
+        if (!calibrationHead.equals("probe") && !calibrationHead.equals("heldout")) {
+            throw new UserError("--calib-head is probe or heldout, not '" + calibrationHead + "'");
+        }
         SparseMaskSelector.Scale scale;
         try {
             scale = SparseMaskSelector.Scale.fromCli(scoreScale);
@@ -82,6 +89,7 @@ final class ClmMixin {
             throw new UserError("--score-pick sample needs --granularity row");
         }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
-                trainNewTokens, calibration, microBatch, statistic, scale, pick, seed);
+                trainNewTokens, calibration, microBatch, statistic,
+                calibrationHead.equals("heldout"), scale, pick, seed);
     }
 }

@@ -104,6 +104,9 @@ final class FinetuneCommand implements Callable<Integer> {
         List<Example> testData = reader.read(inputs.test());
         LabelSet labels = LabelSet.fromTraining(trainData, inputs.train());
         ClmOptions clmOptions = clm.options(seed);
+        if (clmOptions.heldOutHead() && noProbe) {
+            throw new UserError("--calib-head heldout fits its head to the warm start's features: it cannot go with --no-probe");
+        }
         TrainingMethod m = CliSupport.method(method, clmOptions, lora.options(), layers.top(), prefix.length());
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();

@@ -51,14 +51,18 @@ public final class Trainer {
             early = buildCache(model, train, hint);
         }
         double probeSeconds = 0;
+        float[] probeFeatures = null;
         if (config.probeWarmStart()) {
             long t0 = System.nanoTime();
-            warmStartHead(model, train, early);
+            probeFeatures = warmStartHead(model, train, early);
             probeSeconds = (System.nanoTime() - t0) / 1e9;
         }
 
-        // The method's choice (clm's sensitivity pass) may start from the frozen layers' cache too.
-        method.configure(model, early == null ? context : context.withTrainLogits(early.batchLogits(backend)));
+        // The method's choice (clm's sensitivity pass) may start from the frozen layers' cache too,
+        // and may fit heads of its own to the probe's features; they are dropped after it.
+        MethodContext choice = context.withProbeFeatures(probeFeatures);
+        method.configure(model, early == null ? choice : choice.withTrainLogits(early.batchLogits(backend)));
+        probeFeatures = null;
         List<Parameter> headParams = model.head().parameters();
         headParams.forEach(Parameter::trainAll);
         Set<Parameter> head = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -172,7 +176,8 @@ public final class Trainer {
         return cache;
     }
 
-    private void warmStartHead(Classifier model, List<TokenizedExample> train, FrozenPrefixCache cache) {
+    /** Fits the head to the frozen encoder's features of the training rows; returns those features. */
+    private float[] warmStartHead(Classifier model, List<TokenizedExample> train, FrozenPrefixCache cache) {
         LinearProbe probe = new LinearProbe(backend, Math.max(64, config.batchSize()), padId);
         float[] features;
         try (Progress p = Progress.start("probe features", train.size(), "ex", log)) {
@@ -181,6 +186,7 @@ public final class Trainer {
         int[] labels = train.stream().mapToInt(TokenizedExample::label).toArray();
         double loss = probe.fit(model, features, labels, config.probeEpochs(), config.probeLr(), config.seed());
         log.printf("linear probe: %d epochs on frozen features, final loss %.4f%n", config.probeEpochs(), loss);
+        return features;
     }
 
     private void clipGradients(List<Parameter> params) {

@@ -166,7 +166,16 @@ public final class ClmMethod implements TrainingMethod {
             // Only the linears of layers >= minLayer are scored: the trainer's cache of the frozen
             // layers below serves as the forward's start when it reaches that far.
             BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
-            Map<Parameter, float[]> scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
+            Map<Parameter, float[]> scores;
+            if (options.heldOutHead()) {
+                try (HeldOutHead unused = HeldOutHead.fit(model, context, calib, options.seed())) {
+                    scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
+                }
+                report.put("calibration_head", "heldout");
+            } else {
+                scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
+            }
+            report.put("calibration_loss", sensitivity.meanLoss());
             masks = options.rowGranularity()
                     ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale(),
                             options.pick(), new SplittableRandom(options.seed()))
@@ -218,7 +227,9 @@ public final class ClmMethod implements TrainingMethod {
     private int[] calibrationRows(List<TokenizedExample> train) {
         List<Integer> shuffled = new ArrayList<>(java.util.stream.IntStream.range(0, train.size()).boxed().toList());
         java.util.Collections.shuffle(shuffled, new java.util.Random(options.seed()));
-        List<Integer> chosen = new ArrayList<>(shuffled.subList(0, Math.min(options.calibration(), train.size())));
+        // A held-out scoring head needs rows to fit: on small sets it gets at least half of them.
+        int available = options.heldOutHead() ? train.size() / 2 : train.size();
+        List<Integer> chosen = new ArrayList<>(shuffled.subList(0, Math.min(options.calibration(), available)));
         chosen.sort(java.util.Comparator.comparingInt(r -> train.get(r).ids().length));
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }

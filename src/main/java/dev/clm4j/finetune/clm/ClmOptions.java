@@ -11,16 +11,19 @@ package dev.clm4j.finetune.clm;
  *
  * <p>{@code statistic}: what the scores measure of the calibration gradients ({@link Sensitivity.Statistic}).
  *
+ * <p>{@code heldOutHead}: score with a head fitted to the training rows outside the calibration set
+ * ({@link HeldOutHead}) instead of the warm-started head, which has memorised them.
+ *
  * <p>{@code pick}: which rows the scores select ({@link SparseMaskSelector.Pick}); anything but
  * {@code HIGHEST} is an experiment, not the method.
  */
 public record ClmOptions(double density, int minLayer, boolean rowGranularity, int groups, int minCount,
                          int newTokens, boolean adaptiveTokens, boolean trainNewTokens, int calibration,
-                         int microBatch, Sensitivity.Statistic statistic, SparseMaskSelector.Scale scale,
+                         int microBatch, Sensitivity.Statistic statistic, boolean heldOutHead, SparseMaskSelector.Scale scale,
                          SparseMaskSelector.Pick pick, long seed) {
 
     public static ClmOptions defaults() {
-        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, Sensitivity.Statistic.FISHER,
+        return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, Sensitivity.Statistic.FISHER, false,
                 SparseMaskSelector.Scale.MATRIX_MEAN, SparseMaskSelector.Pick.HIGHEST, 0);
     }
 }

@@ -59,6 +59,7 @@ public final class Sensitivity {
     private final int microBatch;
     private final int padId;
     private final Statistic statistic;
+    private double meanLoss = Double.NaN;
 
     public Sensitivity(Backend backend, int microBatch, int padId) {
         this(backend, microBatch, padId, Statistic.FISHER);
@@ -95,6 +96,7 @@ public final class Sensitivity {
             scored.add(words);
         }
         Map<Parameter, float[]> sums = new IdentityHashMap<>();
+        double lossSum = 0;
         for (int start = 0; start < calibration.length; start += microBatch) {
             int end = Math.min(calibration.length, start + microBatch);
             TokenBatch batch = TokenBatch.of(backend, data, Arrays.copyOfRange(calibration, start, end), padId);
@@ -104,7 +106,9 @@ public final class Sensitivity {
                 ops.restrictWeightGradients(keptRows(batch, keptPositions.subList(start, end)),
                         batch.size() * batch.seq().length());
             }
-            tape.backward(backend, ops.crossEntropy(logits.logits(ops, model, batch), batch.labels()));
+            var loss = ops.crossEntropy(logits.logits(ops, model, batch), batch.labels());
+            lossSum += (double) backend.download(loss.value())[0] * (end - start);
+            tape.backward(backend, loss);
             for (Parameter p : scored) {
                 if (p.grad() == null) {
                     continue;
@@ -132,8 +136,14 @@ public final class Sensitivity {
                 }
             }
         }
+        meanLoss = lossSum / calibration.length;
         model.parameters().forEach(Parameter::freeze);
         return sums;
+    }
+
+    /** The mean cross-entropy of the calibration examples in the last {@link #scores} call. */
+    public double meanLoss() {
+        return meanLoss;
     }
 
     /** Flat activation rows (b * length + position) of the kept positions of a padded batch. */
