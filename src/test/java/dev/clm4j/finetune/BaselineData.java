@@ -44,4 +44,13 @@ final class BaselineData {
     static TrainConfig config(long seed) {
         return new TrainConfig(2, 8, 1e-3, 1e-3, 16, seed, 0.1, 1.0, 0.01, 0, true, 3, 1e-2, 0.2);
     }
+
+    /** A token restriction for the given rows that keeps their first and last positions, as if those tokens were group words. */
+    static List<int[]> firstAndLastPositions(List<TokenizedExample> data, int[] rows) {
+        List<int[]> kept = new ArrayList<>();
+        for (int row : rows) {
+            kept.add(new int[] {0, data.get(row).ids().length - 1});
+        }
+        return kept;
+    }
 }

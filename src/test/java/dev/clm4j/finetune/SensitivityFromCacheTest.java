@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clm4j.finetune.clm.Sensitivity;
 import dev.clm4j.model.Classifier;
-import dev.clm4j.nn.Linear;
 import dev.clm4j.nn.Parameter;
 import dev.clm4j.nn.Pooling;
 import dev.clm4j.nn.TinyModels;
 import dev.clm4j.tensor.cpu.CpuBackend;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,19 +24,10 @@ class SensitivityFromCacheTest {
         try (CpuBackend cpu = new CpuBackend(2)) {
             Classifier model = TinyModels.tinyClassifier(cpu, 3, 4, Pooling.MEAN, 13);
             List<TokenizedExample> data = BaselineData.random(2, 29, 2, 11, 4);
-            List<Parameter> linears = new ArrayList<>();
-            for (int l = 1; l < 3; l++) {
-                for (Linear lin : model.encoder().layers().get(l).linears()) {
-                    linears.add(lin.weight());
-                    linears.add(lin.bias());
-                }
-            }
+            List<Parameter> linears = TinyModels.linearParameters(model, 1);
             // An odd calibration subset in shuffled order, micro-batches of 3 (the last one short).
             int[] calibration = {27, 4, 11, 0, 19, 8, 23, 15, 2, 12, 6};
-            List<int[]> kept = new ArrayList<>();
-            for (int row : calibration) {
-                kept.add(new int[] {0, data.get(row).ids().length - 1}); // as if the first and last tokens were group words
-            }
+            List<int[]> kept = BaselineData.firstAndLastPositions(data, calibration);
             FrozenPrefixCache cache = FrozenPrefixCache.build(cpu, model, data, 1, 8, 0);
             Sensitivity sensitivity = new Sensitivity(cpu, 3, 0);
             for (List<int[]> restriction : java.util.Arrays.asList(null, kept)) {

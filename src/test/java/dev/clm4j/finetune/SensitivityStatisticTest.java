@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clm4j.finetune.clm.Sensitivity;
 import dev.clm4j.model.Classifier;
-import dev.clm4j.nn.Linear;
 import dev.clm4j.nn.Parameter;
 import dev.clm4j.nn.Pooling;
 import dev.clm4j.nn.TinyModels;
 import dev.clm4j.tensor.cpu.CpuBackend;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,18 +24,9 @@ class SensitivityStatisticTest {
         try (CpuBackend cpu = new CpuBackend(2)) {
             Classifier model = TinyModels.tinyClassifier(cpu, 3, 4, Pooling.MEAN, 17);
             List<TokenizedExample> data = BaselineData.random(2, 23, 3, 9, 4);
-            List<Parameter> linears = new ArrayList<>();
-            for (int l = 0; l < 3; l++) {
-                for (Linear lin : model.encoder().layers().get(l).linears()) {
-                    linears.add(lin.weight());
-                    linears.add(lin.bias());
-                }
-            }
+            List<Parameter> linears = TinyModels.linearParameters(model, 0);
             int[] calibration = {21, 3, 10, 0, 17, 8, 5, 14, 1, 12, 6};
-            List<int[]> kept = new ArrayList<>();
-            for (int row : calibration) {
-                kept.add(new int[] {0, data.get(row).ids().length - 1});
-            }
+            List<int[]> kept = BaselineData.firstAndLastPositions(data, calibration);
             for (List<int[]> restriction : java.util.Arrays.asList(null, kept)) {
                 Map<Parameter, float[]> accumulated = new Sensitivity(cpu, 3, 0, Sensitivity.Statistic.GRADIENT)
                         .scores(model, BatchLogits.full(), data, calibration, restriction, linears, new int[0]);

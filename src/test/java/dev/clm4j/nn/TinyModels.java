@@ -4,6 +4,8 @@ import dev.clm4j.model.BertConfig;
 import dev.clm4j.model.Classifier;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Indices;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Tiny random models and a synthetic keyword-classification task that tests generate. */
@@ -17,6 +19,19 @@ public final class TinyModels {
 
     public static Classifier tinyClassifier(Backend b, int layers, int classes, Pooling pooling, long seed) {
         return Classifier.random(b, tinyConfig(layers), classes, pooling, seed);
+    }
+
+    /** The weight and bias of every linear in layers {@code fromLayer} and up, in layer order: what sensitivity tests score. */
+    public static List<Parameter> linearParameters(Classifier model, int fromLayer) {
+        List<Parameter> out = new ArrayList<>();
+        var layers = model.encoder().layers();
+        for (int l = fromLayer; l < layers.size(); l++) {
+            for (Linear lin : layers.get(l).linears()) {
+                out.add(lin.weight());
+                out.add(lin.bias());
+            }
+        }
+        return out;
     }
 
     /** A padded batch: token ids [batch * length], its Sequences, and labels. */
