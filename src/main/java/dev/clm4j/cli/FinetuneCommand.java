@@ -57,7 +57,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of training data held out to pick the best epoch (default ${DEFAULT-VALUE}; 0 keeps the last epoch).")
+    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of training data held out to pick the best epoch, the earliest of equals (default ${DEFAULT-VALUE}; 0 keeps the last epoch).")
     double valFraction;
 
     @Option(names = "--patience", defaultValue = "0", description = "Stop after this many epochs without validation gain (0: off).")

@@ -212,12 +212,31 @@ public final class ExperimentRunner {
                     ex.peakRssBytes());
         }
         Map<String, Object> rep = ex.ok() ? ex.report() : Map.of();
+        String built = buildOfRun(rep);
         return new RunResult(spec.dataset().name(), spec.setting().id(), spec.setting().perClass(), spec.method().label(),
                 spec.seed(), ex.ok() ? RunResult.OK : RunResult.FAILED, ex.ok() ? null : ex.error(),
                 dbl(rep, "accuracy"), dbl(rep, "macro_f1"), lng(rep, "trainable_params"), lng(rep, "total_params"),
                 dbl(rep, "train_seconds"), ex.wallSeconds(), lng(rep, "peak_heap_bytes"), ex.peakRssBytes(),
                 plan.epochs(), spec.method().method(), train.toString(), test.toString(), config(plan, spec),
-                Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString(), version, ex.ok() ? ex.report() : null);
+                Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString(), built, ex.ok() ? ex.report() : null);
+    }
+
+    /**
+     * The build that trained the run, as its finetune report says, else the runner's own. They
+     * differ when the jar was rebuilt while the experiment ran (`./clm` rebuilds when the sources
+     * are newer than the jar, and each child JVM loads the jar afresh): the result then records the
+     * build that produced it, and the runner says so, instead of a table silently mixing builds
+     * under the runner's name.
+     */
+    private String buildOfRun(Map<String, Object> report) {
+        if (!(report.get("version") instanceof String built) || built.isBlank()) {
+            return version;
+        }
+        if (!built.equals(version)) {
+            out.printf("note: this run was trained by %s, not by the runner's %s: the jar changed while the experiment "
+                    + "ran (run experiments from a checkout nobody edits)%n", built, version);
+        }
+        return built;
     }
 
     private Path logFile(RunSpec spec) {

@@ -57,6 +57,11 @@ class ExperimentRunnerTest {
                 "text", "label", retryFailed);
     }
 
+    private ExperimentRunner.Plan headOnSeeds(List<Long> seeds) {
+        return new ExperimentRunner.Plan(List.of(data), List.of(Setting.FULL), MethodSpec.parseList("head"), seeds,
+                List.of(), Map.of(), 2, "text", "label", true);
+    }
+
     private String printed() {
         return printed.toString(StandardCharsets.UTF_8);
     }
@@ -105,6 +110,23 @@ class ExperimentRunnerTest {
         assertEquals(8, fake.requests.size(), "nothing ran again");
         assertTrue(printed().contains("all runs already done; rendering only"), printed());
         assertTrue(Files.isRegularFile(png), "re-rendered");
+    }
+
+    @Test
+    void recordsTheBuildThatTrainedEachRunAndSaysWhenItIsNotTheRunners() throws Exception {
+        fake.reportedVersion = "clm4j test";
+        runner().run(headOnSeeds(List.of(0L)));
+        assertFalse(printed().contains("note: this run was trained by"), printed());
+        fake.reportedVersion = "clm4j rebuilt";
+        runner().run(headOnSeeds(List.of(0L, 1L)));
+        assertTrue(printed().contains("note: this run was trained by clm4j rebuilt, not by the runner's clm4j test"),
+                printed());
+        ResultStore store = new ResultStore(out);
+        assertEquals("clm4j test", store.find("tiny.full.head.seed0").orElseThrow().version());
+        assertEquals("clm4j rebuilt", store.find("tiny.full.head.seed1").orElseThrow().version());
+        String md = Files.readString(out.resolve(ExperimentRunner.RESULTS_MD));
+        assertTrue(md.contains("- clm4j rebuilt: 1 run"), md);
+        assertTrue(md.contains("- clm4j test: 1 run"), md);
     }
 
     @Test

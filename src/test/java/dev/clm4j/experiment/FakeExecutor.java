@@ -11,6 +11,8 @@ import java.util.Set;
 final class FakeExecutor implements RunExecutor {
     final List<Request> requests = new ArrayList<>();
     final Set<String> failing = new HashSet<>();
+    /** The build the fake "child" reports having been trained by; null: no version field. */
+    String reportedVersion;
 
     @Override
     public Execution execute(Request r) {
@@ -27,6 +29,9 @@ final class FakeExecutor implements RunExecutor {
         report.put("trainable_params", full ? 22_000_000 : 3_080);
         report.put("total_params", 22_000_000);
         report.put("peak_heap_bytes", 512L << 20);
+        if (reportedVersion != null) {
+            report.put("version", reportedVersion);
+        }
         return Execution.success(report, full ? 110.0 : 50.0, 900L << 20);
     }
 }
