@@ -222,11 +222,11 @@ public final class ExperimentRunner {
     }
 
     /**
-     * The build that trained the run, as its finetune report says, else the runner's own. They
-     * differ when the jar was rebuilt while the experiment ran (`./clm` rebuilds when the sources
-     * are newer than the jar, and each child JVM loads the jar afresh): the result then records the
-     * build that produced it, and the runner says so, instead of a table silently mixing builds
-     * under the runner's name.
+     * The build that trained the run, as its finetune report says, else the runner's own. `./clm`
+     * runs each build from its own copy of the jar, so through it they never differ; they can when
+     * the runner was started on target/clm4j.jar itself and the jar was rebuilt while it ran (each
+     * child JVM loads the jar afresh). The result then records the build that produced it, and the
+     * runner says so, instead of a table silently mixing builds under the runner's name.
      */
     private String buildOfRun(Map<String, Object> report) {
         if (!(report.get("version") instanceof String built) || built.isBlank()) {
@@ -234,7 +234,7 @@ public final class ExperimentRunner {
         }
         if (!built.equals(version)) {
             out.printf("note: this run was trained by %s, not by the runner's %s: the jar changed while the experiment "
-                    + "ran (run experiments from a checkout nobody edits)%n", built, version);
+                    + "ran (start experiments with ./clm, which runs each build from its own copy of the jar)%n", built, version);
         }
         return built;
     }
