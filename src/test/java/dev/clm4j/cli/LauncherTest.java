@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -27,58 +28,115 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./clm} launcher runs the CLI from a content-named copy of target/clm4j.jar, so a rebuild
- * while a run or an experiment is going on neither rewrites the jar under a live JVM nor hands the
- * experiment's later child JVMs a different build. Tested on a throwaway project directory whose
- * "jar" holds a stand-in {@code dev.clm4j.cli.Main} that prints its build mark and where it was loaded from.
+ * The {@code ./clm} launcher runs the CLI from copies of target/clm4j.jar and target/lib/ kept in
+ * .clm-run/, so neither a rebuild nor {@code mvn clean} while a run or an experiment is going on
+ * touches the files a live JVM, or the experiment's later child JVMs, load classes from. Tested on a
+ * throwaway project directory whose "jar" holds a stand-in {@code dev.clm4j.cli.Main} that prints its
+ * build mark, where it was loaded from, and its class path.
  */
 class LauncherTest {
     @TempDir
     Path project;
 
     @Test
-    void runsEachBuildFromItsOwnCopySoARebuildLeavesTheRunningOneAlone() throws Exception {
+    void runsEachBuildFromItsOwnCopiesSoRebuildsAndCleansLeaveTheRunningOneAlone() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash");
         Path script = project.resolve("clm");
         Files.copy(Path.of("clm"), script);
         Path jar = project.resolve("target/clm4j.jar");
-        Files.createDirectories(jar.getParent());
+        Path lib = project.resolve("target/lib");
+        Files.createDirectories(lib);
+        writeDependencyJar(lib.resolve("dep-1.jar"));
+        byte[] dependency = Files.readAllBytes(lib.resolve("dep-1.jar"));
 
         writeStandInJar(jar, "build-1");
         byte[] firstBuild = Files.readAllBytes(jar);
-        List<String> first = launch(script);
-        assertEquals("build-1", first.get(0));
-        Path firstCopy = Path.of(first.get(1));
-        assertEquals(project.resolve("target/run").toRealPath(), firstCopy.getParent().toRealPath());
-        assertTrue(firstCopy.getFileName().toString().matches("clm4j-\\d+-\\d+\\.jar"), firstCopy.toString());
+        Launch first = launch(script);
+        assertEquals("build-1", first.mark);
+        Path runs = project.resolve(".clm-run").toRealPath();
+        assertEquals(runs, first.jarCopy.getParent().toRealPath());
+        assertTrue(first.jarCopy.getFileName().toString().matches("clm4j-\\d+-\\d+\\.jar"), first.jarCopy.toString());
+        // Nothing on the class path lives under target/: the libraries are copies too.
+        assertEquals(2, first.classPath.size(), first.classPath.toString());
+        for (Path entry : first.classPath) {
+            assertTrue(entry.toRealPath().startsWith(runs), entry.toString());
+        }
+        Path firstLibCopy = first.classPath.get(1).getParent();
+        assertArrayEquals(dependency, Files.readAllBytes(firstLibCopy.resolve("dep-1.jar")));
 
         // A rebuild rewrites target/clm4j.jar: the next launch runs the new build from a new copy,
-        // and the copy the first run (and its child JVMs) use is untouched.
+        // the copy the first run (and its child JVMs) use is untouched, and the unchanged
+        // libraries are not copied again.
         writeStandInJar(jar, "build-2");
-        List<String> second = launch(script);
-        assertEquals("build-2", second.get(0));
-        Path secondCopy = Path.of(second.get(1));
-        assertNotEquals(firstCopy, secondCopy);
-        assertArrayEquals(firstBuild, Files.readAllBytes(firstCopy));
+        byte[] secondBuild = Files.readAllBytes(jar);
+        Launch second = launch(script);
+        assertEquals("build-2", second.mark);
+        assertNotEquals(first.jarCopy, second.jarCopy);
+        assertArrayEquals(firstBuild, Files.readAllBytes(first.jarCopy));
+        assertEquals(first.classPath.subList(1, 2), second.classPath.subList(1, 2));
 
-        // The same build again reuses its copy.
-        assertEquals(second, launch(script));
-        assertEquals(2, copies().size());
+        // The same build again reuses its copies.
+        assertEquals(second.lines, launch(script).lines);
+        assertEquals(3, copies().size());
+
+        // mvn clean deletes target/: every copy a running JVM uses is still there.
+        deleteTree(project.resolve("target"));
+        assertArrayEquals(firstBuild, Files.readAllBytes(first.jarCopy));
+        assertArrayEquals(secondBuild, Files.readAllBytes(second.jarCopy));
+        assertArrayEquals(dependency, Files.readAllBytes(firstLibCopy.resolve("dep-1.jar")));
+
+        // The next build comes with another dependency: its libraries get a copy of their own.
+        Files.createDirectories(lib);
+        Files.write(jar, secondBuild);
+        Files.write(lib.resolve("dep-1.jar"), dependency);
+        writeDependencyJar(lib.resolve("dep-2.jar"));
+        Launch third = launch(script);
+        assertEquals(second.jarCopy, third.jarCopy);
+        assertEquals(3, third.classPath.size(), third.classPath.toString());
+        assertNotEquals(firstLibCopy, third.classPath.get(1).getParent());
+        assertEquals(4, copies().size());
 
         // Copies not launched for over a week are removed.
-        Files.setLastModifiedTime(firstCopy, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+        Instant weekAgo = Instant.now().minus(Duration.ofDays(8));
+        Files.setLastModifiedTime(first.jarCopy, FileTime.from(weekAgo));
+        Files.setLastModifiedTime(firstLibCopy, FileTime.from(weekAgo));
         launch(script);
-        assertFalse(Files.exists(firstCopy));
-        assertEquals(List.of(secondCopy.getFileName().toString()), copies());
+        assertFalse(Files.exists(first.jarCopy));
+        assertFalse(Files.exists(firstLibCopy));
+        assertEquals(List.of(second.jarCopy.getFileName().toString(), third.classPath.get(1).getParent().getFileName().toString()),
+                copies());
     }
 
     private List<String> copies() throws IOException {
-        try (Stream<Path> s = Files.list(project.resolve("target/run"))) {
+        try (Stream<Path> s = Files.list(project.resolve(".clm-run"))) {
             return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
     }
 
-    private List<String> launch(Path script) throws Exception {
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** What the stand-in Main printed: its build mark, the jar it was loaded from, its class path. */
+    private static final class Launch {
+        final List<String> lines;
+        final String mark;
+        final Path jarCopy;
+        final List<Path> classPath;
+
+        Launch(List<String> lines) {
+            this.lines = lines;
+            this.mark = lines.get(0);
+            this.jarCopy = Path.of(lines.get(1));
+            this.classPath = lines.subList(2, lines.size()).stream().map(Path::of).collect(Collectors.toList());
+        }
+    }
+
+    private Launch launch(Path script) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).redirectErrorStream(true);
         // The launcher runs `java` from the PATH: this JDK's.
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
@@ -87,7 +145,16 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher timed out");
         assertEquals(0, p.exitValue(), out);
-        return out.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
+        return new Launch(out.lines().filter(l -> !l.isBlank()).collect(Collectors.toList()));
+    }
+
+    /** A library jar with one resource, unique per call (so two dependencies differ in content). */
+    private void writeDependencyJar(Path jar) throws IOException {
+        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o)) {
+            j.putNextEntry(new JarEntry("dependency.txt"));
+            j.write(jar.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            j.closeEntry();
+        }
     }
 
     /** A jar whose Main prints {@code mark}, then the path it was loaded from. */
@@ -98,6 +165,7 @@ class LauncherTest {
                 + "public class Main { public static void main(String[] a) throws Exception {\n"
                 + "  System.out.println(\"" + mark + "\");\n"
                 + "  System.out.println(java.nio.file.Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()));\n"
+                + "  for (String e : System.getProperty(\"java.class.path\").split(java.io.File.pathSeparator)) System.out.println(e);\n"
                 + "} }\n");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertEquals(0, javac.run(null, null, null, "-d", src.toString(), file.toString()));
