@@ -17,11 +17,10 @@
 #       --methods "full,head,clm,clm-notok=clm --new-tokens 0" --out runs/experiments/full
 #   benchmarks/run-experiments.sh --render-only --out runs/experiments/full
 # Child JVM options: CLM_JAVA_OPTS (as for ./clm) or --jvm-opts "...".
-# Every run of one experiment trains with the build that started it: ./clm runs from a content-named
-# copy of the jar (target/run/), which a rebuild in the same checkout leaves alone. A resumed
-# experiment trains its remaining runs with the build it is resumed with (each result file records
-# the build that trained it, and the runner prints a note when it is not its own). `mvn clean`
-# removes the copies under a running experiment: run long ones from a checkout nobody cleans.
+# Every run of one experiment trains with the build that started it: ./clm runs from copies of the
+# jar and its libraries (.clm-run/), which a rebuild or `mvn clean` in the same checkout leaves alone.
+# A resumed experiment trains its remaining runs with the build it is resumed with (each result file
+# records the build that trained it, and the runner prints a note when it is not its own).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -z "${CLM_DATA:-}" ] && [ -d "$here/../shared/datasets" ]; then
