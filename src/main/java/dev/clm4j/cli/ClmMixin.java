@@ -3,6 +3,7 @@ package dev.clm4j.cli;
 import dev.clm4j.finetune.clm.ClmOptions;
 import dev.clm4j.finetune.clm.Sensitivity;
 import dev.clm4j.finetune.clm.SparseMaskSelector;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options of the clm method and its ablations (METHOD.md), with its defaults. */
@@ -54,6 +55,11 @@ final class ClmMixin {
             + "(row granularity only) (default highest).")
     String scorePick = D.pick().cliName();
 
+    @Option(names = "--score-from", paramLabel = "DIR", description = "A diagnostic, not the method: score rows by how far "
+            + "the saved model in DIR (finetuned from the same base, e.g. by --method full) moved them from the pretrained "
+            + "weights, instead of by calibration gradients (the lottery-ticket choice of Ansell et al. 2022).")
+    Path scoresFrom;
+
     ClmOptions options(long seed) {
         if (density <= 0 || density > 1) {
             throw new UserError("--density must be in (0, 1], got " + density);
@@ -90,6 +96,6 @@ final class ClmMixin {
         }
         return new ClmOptions(density, minLayer, granularity.equals("row"), groups, minCount, newTokens, newTokens > 0,
                 trainNewTokens, calibration, microBatch, statistic,
-                calibrationHead.equals("heldout"), scale, pick, seed);
+                calibrationHead.equals("heldout"), scale, pick, scoresFrom, seed);
     }
 }

@@ -107,6 +107,9 @@ final class FinetuneCommand implements Callable<Integer> {
         if (clmOptions.heldOutHead() && noProbe) {
             throw new UserError("--calib-head heldout fits its head to the warm start's features: it cannot go with --no-probe");
         }
+        if (clmOptions.scoresFrom() != null && !method.equals("clm") && !method.equals("fisher-sparse")) {
+            throw new UserError("--score-from scores the rows of clm or fisher-sparse, not of " + method);
+        }
         TrainingMethod m = CliSupport.method(method, clmOptions, lora.options(), layers.top(), prefix.length());
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();

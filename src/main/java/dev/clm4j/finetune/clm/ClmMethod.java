@@ -4,11 +4,15 @@ import dev.clm4j.finetune.BatchLogits;
 import dev.clm4j.finetune.MethodContext;
 import dev.clm4j.finetune.TokenizedExample;
 import dev.clm4j.finetune.TrainingMethod;
+import dev.clm4j.io.InputError;
+import dev.clm4j.io.NamedArray;
+import dev.clm4j.model.Checkpoint;
 import dev.clm4j.model.Classifier;
 import dev.clm4j.nn.EncoderLayer;
 import dev.clm4j.nn.Linear;
 import dev.clm4j.nn.Mask;
 import dev.clm4j.nn.Parameter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -167,7 +171,9 @@ public final class ClmMethod implements TrainingMethod {
             // layers below serves as the forward's start when it reaches that far.
             BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
             Map<Parameter, float[]> scores;
-            if (options.heldOutHead()) {
+            if (options.scoresFrom() != null) {
+                scores = movementScores(context, linears);
+            } else if (options.heldOutHead()) {
                 try (HeldOutHead unused = HeldOutHead.fit(model, context, calib, options.seed())) {
                     scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
                 }
@@ -175,7 +181,9 @@ public final class ClmMethod implements TrainingMethod {
             } else {
                 scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
             }
-            report.put("calibration_loss", sensitivity.meanLoss());
+            if (options.scoresFrom() == null) {
+                report.put("calibration_loss", sensitivity.meanLoss());
+            }
             masks = options.rowGranularity()
                     ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale(),
                             options.pick(), new SplittableRandom(options.seed()))
@@ -214,6 +222,17 @@ public final class ClmMethod implements TrainingMethod {
         report.put("mask_seconds", seconds);
         context.log().printf("%s: %d of %d encoder entries trainable (%.2f%%) in %d tensors, layers >= %d (chosen in %.1fs)%n",
                 name(), trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer, seconds);
+    }
+
+    private Map<Parameter, float[]> movementScores(MethodContext context, List<Parameter> linears) {
+        Path dir = options.scoresFrom();
+        Map<String, NamedArray> finetuned = Checkpoint.readWeights(dir, Checkpoint.readConfig(dir));
+        report.put("scores_from", dir.toString());
+        try {
+            return MovementScores.of(context.backend(), linears, finetuned, dir.toString());
+        } catch (IllegalArgumentException e) {
+            throw new InputError(e.getMessage(), e);
+        }
     }
 
     /**

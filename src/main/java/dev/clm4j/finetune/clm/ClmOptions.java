@@ -1,5 +1,7 @@
 package dev.clm4j.finetune.clm;
 
+import java.nio.file.Path;
+
 /**
  * Settings of the method (METHOD.md), each exposed as a CLI option. {@code minLayer} is the lowest
  * transformer layer whose rows may train (-1 also allows embedding rows): backward stops below it.
@@ -16,14 +18,17 @@ package dev.clm4j.finetune.clm;
  *
  * <p>{@code pick}: which rows the scores select ({@link SparseMaskSelector.Pick}); anything but
  * {@code HIGHEST} is an experiment, not the method.
+ *
+ * <p>{@code scoresFrom}: a saved model finetuned from the same base; when set, the scores are its
+ * squared movement from the pretrained weights ({@link MovementScores}), a diagnostic, not the method.
  */
 public record ClmOptions(double density, int minLayer, boolean rowGranularity, int groups, int minCount,
                          int newTokens, boolean adaptiveTokens, boolean trainNewTokens, int calibration,
                          int microBatch, Sensitivity.Statistic statistic, boolean heldOutHead, SparseMaskSelector.Scale scale,
-                         SparseMaskSelector.Pick pick, long seed) {
+                         SparseMaskSelector.Pick pick, Path scoresFrom, long seed) {
 
     public static ClmOptions defaults() {
         return new ClmOptions(0.10, 3, true, 256, 3, 128, true, false, 512, 8, Sensitivity.Statistic.FISHER, false,
-                SparseMaskSelector.Scale.MATRIX_MEAN, SparseMaskSelector.Pick.HIGHEST, 0);
+                SparseMaskSelector.Scale.MATRIX_MEAN, SparseMaskSelector.Pick.HIGHEST, null, 0);
     }
 }
