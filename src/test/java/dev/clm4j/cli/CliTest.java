@@ -107,6 +107,8 @@ class CliTest {
                 "--lora-rank", "0"), "--lora-rank");
         assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "layers",
                 "--layers-top", "0"), "--layers-top");
+        assertBadInput(run("", "finetune", "--train", ok.toString(), "--test", ok.toString(), "--method", "random-sparse",
+                "--score-from", dir.toString()), "--score-from", "random-sparse");
     }
 
     @Test
