@@ -12,6 +12,9 @@ final class BackendMixin {
     int threads;
 
     Backend create() {
+        if (threads < 0) {
+            throw new UserError("--threads must be 0 (all cores) or more, got " + threads);
+        }
         return CliSupport.backend(backend, threads);
     }
 }

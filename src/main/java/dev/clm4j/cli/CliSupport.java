@@ -5,6 +5,8 @@ import dev.clm4j.finetune.TrainingMethod;
 import dev.clm4j.model.ModelCard;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Option values turned into objects, with bad values reported as user errors (exit status 2). */
 final class CliSupport {
@@ -56,6 +58,30 @@ final class CliSupport {
             return Methods.byName(name, options, lora, layersTop, prefixLength);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * Fails unless {@code path} (an option's value, may be null) can be written later: a directory
+     * ({@code directory}) or a file that does not exist as the other kind, under a nearest existing
+     * ancestor that is a writable directory.
+     */
+    static void requireWritable(Path path, boolean directory, String option) {
+        if (path == null) {
+            return;
+        }
+        if (Files.exists(path) && Files.isDirectory(path) != directory) {
+            throw new UserError(option + " " + path + ": " + (directory ? "is a file, not a directory" : "is a directory"));
+        }
+        Path ancestor = path.toAbsolutePath().getParent();
+        while (ancestor != null && !Files.exists(ancestor)) {
+            ancestor = ancestor.getParent();
+        }
+        if (ancestor == null || !Files.isDirectory(ancestor)) {
+            throw new UserError(option + " " + path + ": " + ancestor + " is not a directory");
+        }
+        if (!Files.isWritable(Files.exists(path) ? path : ancestor)) {
+            throw new UserError(option + " " + path + ": " + (Files.exists(path) ? path : ancestor) + " is not writable");
         }
     }
 }

@@ -61,8 +61,11 @@ final class ClmMixin {
     Path scoresFrom;
 
     ClmOptions options(long seed) {
-        if (density <= 0 || density > 1) {
+        if (!(density > 0 && density <= 1)) {
             throw new UserError("--density must be in (0, 1], got " + density);
+        }
+        if (minLayer < 0) {
+            throw new UserError("--min-layer must be a layer index (0 or more), got " + minLayer);
         }
         if (!granularity.equals("row") && !granularity.equals("element")) {
             throw new UserError("--granularity is row or element, not '" + granularity + "'");

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 
 /** `clm delta`: exports a saved model as its difference from the pretrained base. */
 @Command(name = "delta", mixinStandardHelpOptions = true,
-        description = {"Export a saved model as a compact delta from its pretrained base: the changed rows or entries,",
-                "the head and the added tokens. eval and predict take the delta directory as --model and give",
-                "the same predictions as the full model."})
+        description = {"Export a saved model as a compact delta from its pretrained base: the changed rows or entries, "
+                + "the head and the added tokens.",
+                "eval and predict take the delta directory as --model and give the same predictions as the full model."})
 final class DeltaCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory written by finetune --out.")
     Path modelDir;
@@ -25,6 +25,7 @@ final class DeltaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.requireWritable(out, true, "--out");
         ModelCard card = CliSupport.card(Checkpoint.readConfig(modelDir).modelCard());
         DeltaCheckpoint.Summary s = DeltaCheckpoint.export(modelDir, out, Pretrained.weights(card));
         long full = directorySize(modelDir);

@@ -32,6 +32,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (steps < 1) {
+            throw new UserError("--steps must be 1 or more, got " + steps);
+        }
         Backend b = new ReferenceBackend();
         int classes = 4;
         Classifier model = Classifier.random(b, new BertConfig(23, 16, 2, 2, 32, 16, 2, 1e-12f), classes, Pooling.CLS, seed);

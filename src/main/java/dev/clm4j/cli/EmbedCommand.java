@@ -2,6 +2,7 @@ package dev.clm4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clm4j.autograd.Ops;
+import dev.clm4j.finetune.FinetuneJob;
 import dev.clm4j.finetune.TextEncoding;
 import dev.clm4j.finetune.TokenBatch;
 import dev.clm4j.finetune.TokenizedExample;
@@ -49,10 +50,14 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (batch < 1 || maxLen < 8) {
+            throw new UserError("embed: need --batch >= 1 and --max-len >= 8");
+        }
         ModelCard card = CliSupport.card(model);
         Backend backend = backendOptions.create();
         BertTokenizer tokenizer = Pretrained.tokenizer(card);
         BertEncoder encoder = Pretrained.encoder(backend, card);
+        FinetuneJob.requireFits(maxLen, encoder.config().maxPositions(), card.name());
         Pooling pool = pooling == null ? card.defaultPooling() : CliSupport.pooling(pooling);
         ClassifierHead poolOnly = new ClassifierHead(backend, new SplittableRandom(0), encoder.config().hidden(), 1, pool);
         ObjectMapper json = new ObjectMapper();

@@ -33,8 +33,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-        ex.getCommandLine().getErr().println("clm: " + ex.getMessage());
-        ex.getCommandLine().getErr().println("Try 'clm " + ex.getCommandLine().getCommandName() + " --help'.");
+        // One line, as for every other bad input; the qualified name is "clm" or "clm finetune".
+        String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+        ex.getCommandLine().getErr().println("clm: " + ex.getMessage() + " (see '" + command + " --help')");
         return BAD_INPUT;
     }
 }

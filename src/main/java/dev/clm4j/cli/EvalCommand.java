@@ -43,6 +43,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.requireWritable(report, false, "--report");
         Backend backend = backendOptions.create();
         SavedModel saved = SavedModel.load(modelDir, backend);
         List<Example> data = columns.reader().read(test);

@@ -36,8 +36,8 @@ import picocli.CommandLine.Parameters;
             "      --methods \"full,head,clm,clm-notok=clm --new-tokens 0\"",
             "  clm experiment --out runs/experiments --render-only",
             "",
-            "While OUT/pause exists no new run starts (the current one finishes): touch it to have the",
-            "machine to yourself for a benchmark, remove it to go on.",
+            "While OUT/pause exists no new run starts (the current one finishes):",
+            "touch it to have the machine to yourself for a benchmark, remove it to go on.",
             "Exit status: 0 all runs done, 1 some failed (recorded and listed), 2 bad input."})
 final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--datasets", paramLabel = "LIST",
@@ -104,6 +104,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliSupport.requireWritable(out, true, "--out");
         String version = BuildInfo.description();
         if (renderOnly) {
             if (!Files.isDirectory(out.resolve("results"))) {

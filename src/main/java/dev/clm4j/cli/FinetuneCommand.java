@@ -95,9 +95,19 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || batch < 1 || maxLen < 8 || valFraction < 0 || valFraction >= 1) {
-            throw new UserError("finetune: need --epochs >= 1, --batch >= 1, --max-len >= 8, 0 <= --val-fraction < 1");
+        // Written as positive conditions so that NaN, which fails every comparison, is rejected too.
+        if (!(epochs >= 1 && batch >= 1 && maxLen >= 8 && valFraction >= 0 && valFraction < 1 && patience >= 0)) {
+            throw new UserError("finetune: need --epochs >= 1, --batch >= 1, --max-len >= 8, 0 <= --val-fraction < 1, --patience >= 0");
         }
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+            throw new UserError("--lr must be a positive number, got " + lr);
+        }
+        if (!(headLr > 0 && Double.isFinite(headLr))) {
+            throw new UserError("--head-lr must be a positive number, got " + headLr);
+        }
+        // Checked before training: a long run should not end on an output it cannot write.
+        CliSupport.requireWritable(out, true, "--out");
+        CliSupport.requireWritable(report, false, "--report");
         Inputs inputs = Inputs.resolve(train, test);
         DatasetReader reader = columns.reader();
         List<Example> trainData = reader.read(inputs.train());
@@ -119,8 +129,8 @@ final class FinetuneCommand implements Callable<Integer> {
         FinetuneJob.Outcome outcome = new FinetuneJob(backend, card, config, pool, System.err)
                 .run(m, trainData, testData, labels);
 
-        System.out.printf("%s on %s: accuracy %.4f, macro-F1 %.4f (%d test texts), trained in %.1fs, %d of %d parameters trainable%n",
-                m.name(), inputs.trainName(), outcome.test().accuracy(), outcome.test().macroF1(), outcome.test().total(),
+        System.out.printf("%s on %s: accuracy %.4f, macro-F1 %.4f (%d test texts of %s), trained in %.1fs, %d of %d parameters trainable%n",
+                m.name(), inputs.trainName(), outcome.test().accuracy(), outcome.test().macroF1(), outcome.test().total(), inputs.testName(),
                 outcome.training().trainSeconds(), outcome.training().trainableParams(), outcome.training().totalParams());
         if (outcome.test().unseenGoldLabels() > 0) {
             System.out.printf("%d test texts have labels never seen in training (counted as errors)%n", outcome.test().unseenGoldLabels());

@@ -35,6 +35,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (batch < 1) {
+            throw new UserError("--batch must be 1 or more, got " + batch);
+        }
         Backend backend = backendOptions.create();
         SavedModel saved = SavedModel.load(modelDir, backend);
         Evaluator evaluator = new Evaluator(backend, batch, saved.tokenizer().padId());

@@ -1,6 +1,7 @@
 package dev.clm4j.finetune;
 
 import dev.clm4j.finetune.clm.ClmMethod;
+import dev.clm4j.io.InputError;
 import dev.clm4j.io.data.Example;
 import dev.clm4j.model.BertEncoder;
 import dev.clm4j.model.Classifier;
@@ -49,6 +50,7 @@ public final class FinetuneJob {
         Map<String, Object> details = new LinkedHashMap<>();
         BertTokenizer tokenizer = Pretrained.tokenizer(card);
         BertEncoder encoder = Pretrained.encoder(backend, card);
+        requireFits(config.maxLen(), encoder.config().maxPositions(), card.name());
         ClassifierHead head = new ClassifierHead(backend, new SplittableRandom(config.seed()), encoder.config().hidden(),
                 labels.size(), pooling);
         Classifier model = new Classifier(encoder, head);
@@ -132,5 +134,12 @@ public final class FinetuneJob {
             sum += TextEncoding.encode(tokenizer, t, 0, config.maxLen()).ids().length;
         }
         return (double) sum / Math.max(1, texts.size());
+    }
+
+    /** A text longer than the model's position table cannot be encoded: say so before any work. */
+    public static void requireFits(int maxLen, int maxPositions, String model) {
+        if (maxLen > maxPositions) {
+            throw new InputError("--max-len " + maxLen + " is more than the " + maxPositions + " positions " + model + " has");
+        }
     }
 }

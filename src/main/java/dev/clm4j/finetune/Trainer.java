@@ -3,6 +3,7 @@ package dev.clm4j.finetune;
 import dev.clm4j.autograd.Ops;
 import dev.clm4j.autograd.Tape;
 import dev.clm4j.autograd.Var;
+import dev.clm4j.io.InputError;
 import dev.clm4j.model.Classifier;
 import dev.clm4j.nn.AdamW;
 import dev.clm4j.nn.Parameter;
@@ -111,6 +112,11 @@ public final class Trainer {
                     Var logits = FrozenPrefixCache.logits(backend, ops, model, batch, cache);
                     Var loss = ops.crossEntropy(logits, batch.labels());
                     double l = backend.download(loss.value())[0];
+                    if (!Double.isFinite(l)) {
+                        // A diverged run would go on to save, and serve, a model of NaNs.
+                        throw new InputError(String.format("training diverged: the loss is %s at epoch %d, step %d "
+                                + "(try a lower --lr or --head-lr)", l, epoch, step));
+                    }
                     lossSum += l;
                     lossCount++;
                     tape.backward(backend, loss);

@@ -52,10 +52,12 @@ class CliTest {
 
     private void assertBadInput(Run r, String... fragments) {
         assertEquals(2, r.status(), r.err());
+        // The last line: a run that fails after some work has logged its progress first.
         String[] lines = r.err().strip().split("\n");
-        assertTrue(lines[0].startsWith("clm: "), r.err());
+        String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("clm: "), r.err());
         for (String f : fragments) {
-            assertTrue(lines[0].contains(f), "'" + f + "' not in: " + lines[0]);
+            assertTrue(last.contains(f), "'" + f + "' not in: " + last);
         }
     }
 
@@ -96,6 +98,36 @@ class CliTest {
         assertBadInput(run("", "bench", "fly"), "'infer' or 'train'");
         assertBadInput(run("", "finetune", "--epochs", "x"), "--epochs");
         assertFalse(Files.exists(dir.resolve("report.json")));
+    }
+
+    @Test
+    void outOfRangeNumbersAreUserErrorsBeforeAnyWork() throws Exception {
+        String ok = file("ok.csv", good()).toString();
+        // NaN fails every comparison, so each check must reject it as well as the plain bad values.
+        String[][] finetune = {{"--lr", "NaN"}, {"--lr", "-1"}, {"--head-lr", "0"}, {"--head-lr", "Infinity"},
+            {"--density", "NaN"}, {"--val-fraction", "NaN"}, {"--patience", "-1"}, {"--min-layer", "-1"}, {"--threads", "-3"}};
+        for (String[] option : finetune) {
+            assertBadInput(run("", "finetune", "--train", ok, "--test", ok, option[0], option[1]), option[0]);
+        }
+        assertBadInput(run("hi\n", "predict", "--model", dir.toString(), "--batch", "0"), "--batch");
+        assertBadInput(run("hi\n", "predict", "--model", dir.toString(), "--batch", "-1"), "--batch");
+        assertBadInput(run("hi\n", "embed", "--batch", "0"), "--batch");
+        assertBadInput(run("hi\n", "embed", "--max-len", "0"), "--max-len");
+        assertBadInput(run("", "demo", "--steps", "0"), "--steps");
+        // Outputs that cannot be written are found before training, not after it.
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok), "--out", "is a file, not a directory");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok + "/model"), "--out", "is not a directory");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--report", dir.toString()), "--report", "is a directory");
+        assertBadInput(run("", "eval", "--model", dir.toString(), "--test", ok, "--report", dir.toString()), "--report");
+        assertBadInput(run("", "delta", "--model", dir.toString(), "--out", ok), "--out", "is a file");
+    }
+
+    @Test
+    void optionsTheModelCannotHonourAreUserErrors() throws Exception {
+        String ok = file("ok.csv", good()).toString();
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--min-layer", "6"), "--min-layer 6", "0 to 5");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--max-len", "1000"), "--max-len 1000", "512 positions");
+        assertBadInput(run("hi\n", "embed", "--max-len", "513"), "--max-len 513", "512 positions");
     }
 
     @Test

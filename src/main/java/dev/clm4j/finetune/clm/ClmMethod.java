@@ -120,7 +120,16 @@ public final class ClmMethod implements TrainingMethod {
         if (options.trainNewTokens() && newTokenIds.length > 0) {
             return 0;
         }
-        return Math.max(0, Math.min(options.minLayer(), model.encoder().layers().size() - 1));
+        return minLayer(model);
+    }
+
+    /** The lowest layer whose rows may train; a layer the model does not have is the user's error. */
+    private int minLayer(Classifier model) {
+        int last = model.encoder().layers().size() - 1;
+        if (options.minLayer() < 0 || options.minLayer() > last) {
+            throw new InputError("--min-layer " + options.minLayer() + ": this model's layers are 0 to " + last);
+        }
+        return options.minLayer();
     }
 
     @Override
@@ -129,7 +138,7 @@ public final class ClmMethod implements TrainingMethod {
         List<SparseMaskSelector.Candidate> candidates = new ArrayList<>();
         List<Parameter> linears = new ArrayList<>();
         List<EncoderLayer> layers = model.encoder().layers();
-        int minLayer = Math.max(0, Math.min(options.minLayer(), layers.size() - 1));
+        int minLayer = minLayer(model);
         for (int l = minLayer; l < layers.size(); l++) {
             for (Linear lin : layers.get(l).linears()) {
                 candidates.add(SparseMaskSelector.Candidate.of(lin, l));
