@@ -55,7 +55,8 @@ final class EvalCommand implements Callable<Integer> {
         Metrics m = new Evaluator(backend, 64, saved.tokenizer().padId()).evaluate(saved.checkpoint().model(), tok, labels);
         System.out.printf("accuracy %.4f, macro-F1 %.4f on %d texts%n", m.accuracy(), m.macroF1(), m.total());
         if (m.unseenGoldLabels() > 0) {
-            System.out.printf("%d texts have labels the model does not know (counted as errors)%n", m.unseenGoldLabels());
+            System.out.println(m.unseenGoldLabels() == 1 ? "1 text has a label the model does not know (counted as an error)"
+                    : m.unseenGoldLabels() + " texts have labels the model does not know (counted as errors)");
         }
         if (report != null) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -133,7 +133,9 @@ final class FinetuneCommand implements Callable<Integer> {
                 m.name(), inputs.trainName(), outcome.test().accuracy(), outcome.test().macroF1(), outcome.test().total(), inputs.testName(),
                 outcome.training().trainSeconds(), outcome.training().trainableParams(), outcome.training().totalParams());
         if (outcome.test().unseenGoldLabels() > 0) {
-            System.out.printf("%d test texts have labels never seen in training (counted as errors)%n", outcome.test().unseenGoldLabels());
+            int unseen = outcome.test().unseenGoldLabels();
+            System.out.println(unseen == 1 ? "1 test text has a label never seen in training (counted as an error)"
+                    : unseen + " test texts have labels never seen in training (counted as errors)");
         }
         if (out != null) {
             Checkpoint.save(out, backend, outcome.model(), card.name(), labels.labels(), maxLen,

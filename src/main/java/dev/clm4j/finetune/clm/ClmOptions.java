@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Settings of the method (METHOD.md), each exposed as a CLI option. {@code minLayer} is the lowest
- * transformer layer whose rows may train (-1 also allows embedding rows): backward stops below it.
+ * transformer layer whose rows may train: backward stops below it.
  *
  * <p>Density 10% rather than METHOD.md's 5%: on CLINC150's validation set (benchmarks/results/tuning.md)
  * 10% gained 0.3 points and most of the out-of-scope recall full finetuning has, at the same step
