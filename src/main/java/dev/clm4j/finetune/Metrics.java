@@ -8,7 +8,15 @@ import java.util.Map;
 
 /**
  * Classification metrics from gold and predicted ids. A gold id of -1 (a test label never seen in
- * training) counts as an error and is reported, not dropped.
+ * training) counts as an error and is reported, not dropped: it lowers accuracy, and its prediction
+ * is a false positive of the class it was predicted as, lowering that class's precision.
+ *
+ * <p>The classes are the model's (the training labels). An unseen gold label is not a class of its
+ * own in {@link #perClass()} or {@link #macroF1()}: the model cannot predict it, so it would only add
+ * an F1 of 0 whose weight depended on how many distinct unseen labels the test file happens to hold
+ * (which this class cannot even tell apart, they are all -1). Its errors still count, through
+ * accuracy and the predicted classes' precision, and {@link #unseenGoldLabels()} reports how many
+ * there were. (scikit-learn, given the raw label strings, would add one zero-F1 class per unseen label.)
  */
 public final class Metrics {
     /** Precision, recall and F1 of one class, with its support (gold count). */
@@ -21,6 +29,8 @@ public final class Metrics {
 
     private final LabelSet labels;
     private final int[][] confusion;
+    /** Per predicted class, how many texts with an unseen gold label it was predicted for. */
+    private final int[] unseenPredictedAs;
     private int total;
     private int correct;
     private int unseenGold;
@@ -28,12 +38,15 @@ public final class Metrics {
     public Metrics(LabelSet labels) {
         this.labels = labels;
         this.confusion = new int[labels.size()][labels.size()];
+        this.unseenPredictedAs = new int[labels.size()];
     }
 
     public void add(int gold, int predicted) {
         total++;
         if (gold < 0) {
             unseenGold++;
+            // Wrong whatever the model said: a false positive of the predicted class.
+            unseenPredictedAs[predicted]++;
             return;
         }
         confusion[gold][predicted]++;
@@ -59,10 +72,9 @@ public final class Metrics {
         int k = labels.size();
         for (int c = 0; c < k; c++) {
             int tp = confusion[c][c];
-            int predicted = 0;
+            int predicted = predictedCount(c);
             int gold = 0;
             for (int j = 0; j < k; j++) {
-                predicted += confusion[j][c];
                 gold += confusion[c][j];
             }
             double p = predicted == 0 ? 0 : (double) tp / predicted;
@@ -73,17 +85,32 @@ public final class Metrics {
         return out;
     }
 
-    /** Mean F1 over the classes that occur in the gold labels (scikit-learn's macro over present labels). */
+    /**
+     * Mean F1 over the model's classes that occur in the gold labels or in the predictions (as
+     * scikit-learn's macro average over the labels present). A class that is only predicted has F1 0
+     * and counts: leaving it out would drop its false positives, among them those of unseen gold
+     * labels, from the average.
+     */
     public double macroF1() {
+        List<ClassScore> scores = perClass();
         double sum = 0;
         int n = 0;
-        for (ClassScore s : perClass()) {
-            if (s.support() > 0) {
+        for (int c = 0; c < scores.size(); c++) {
+            ClassScore s = scores.get(c);
+            if (s.support() > 0 || predictedCount(c) > 0) {
                 sum += s.f1();
                 n++;
             }
         }
         return n == 0 ? 0 : sum / n;
+    }
+
+    private int predictedCount(int c) {
+        int n = unseenPredictedAs[c];
+        for (int[] row : confusion) {
+            n += row[c];
+        }
+        return n;
     }
 
     /** The most frequent off-diagonal pairs. */
