@@ -46,6 +46,12 @@ public final class DatasetReader {
             throw InputError.at(file, 0, "cannot read: " + e.getMessage());
         }
         String content = StrictUtf8.decode(bytes, file);
+        // Said before either format looks for a header or a record, which would only report what is
+        // missing from the empty header ("no column 'text' in the header []"). Blank lines alone are
+        // as empty: there is no header and no record in them.
+        if (content.isBlank()) {
+            throw InputError.at(file, 0, "empty file");
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<Example> examples = name.endsWith(".jsonl") || name.endsWith(".json")
                 ? readJsonLines(content, file) : readCsv(content, file);

@@ -71,6 +71,16 @@ class DatasetReaderTest {
     }
 
     @Test
+    void emptyFiles() throws IOException {
+        for (String name : List.of("empty.csv", "empty.jsonl")) {
+            Path p = file(name, "");
+            assertEquals(p + ": empty file", errorOf(p));
+        }
+        Path blank = file("blank.csv", "\n\n");
+        assertEquals(blank + ": empty file", errorOf(blank));
+    }
+
+    @Test
     void wrongFieldCount() throws IOException {
         String msg = errorOf(file("e.csv", "text,label\nhi,x\nthree,fields,here\n"));
         assertTrue(msg.contains("e.csv:3:") && msg.contains("expected 2 fields"), msg);
