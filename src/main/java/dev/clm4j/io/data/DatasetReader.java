@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /**
  * Reads labelled texts from CSV (a header row, RFC 4180 quoting, UTF-8) or JSON lines (one object
@@ -62,13 +64,23 @@ public final class DatasetReader {
     }
 
     private List<Example> readCsv(String content, Path file) {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
+        // The header's names are checked below, in our words: commons-csv is told to accept empty and
+        // repeated names, which it would otherwise refuse with an IllegalArgumentException (or, for
+        // repeats, accept while its records stop being "consistent").
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).build();
         List<Example> out = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(content), format)) {
             List<String> header = parser.getHeaderNames();
             for (String col : List.of(textColumn, labelColumn)) {
-                if (!header.contains(col)) {
+                int count = Collections.frequency(header, col);
+                if (count == 0) {
                     throw InputError.at(file, 1, "no column '" + col + "' in the header " + header);
+                }
+                // Other columns are not read, so only the two we look up by name must be unambiguous
+                // (an unnamed first column, as pandas writes its index, is fine).
+                if (count > 1) {
+                    throw InputError.at(file, 1, "duplicate column '" + col + "' in the header");
                 }
             }
             Iterator<CSVRecord> records = parser.iterator();
@@ -88,7 +100,9 @@ public final class DatasetReader {
                 if (rec.size() == 1 && rec.get(0).isEmpty()) {
                     continue; // a blank line
                 }
-                if (!rec.isConsistent()) {
+                // Against the header's width, not rec.isConsistent(), which compares with the number of
+                // distinct names and so fails every record of a header with a repeated or empty name.
+                if (rec.size() != header.size()) {
                     throw InputError.at(file, recordLine, "expected " + header.size() + " fields, found " + rec.size());
                 }
                 out.add(example(rec.get(textColumn), rec.get(labelColumn), recordLine, file));

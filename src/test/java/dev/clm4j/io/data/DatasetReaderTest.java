@@ -81,6 +81,22 @@ class DatasetReaderTest {
     }
 
     @Test
+    void duplicateHeaderColumn() throws IOException {
+        Path p = file("h.csv", "text,text,label\na,b,c\n");
+        assertEquals(p + ":1: duplicate column 'text' in the header", errorOf(p));
+    }
+
+    @Test
+    void unnamedAndRepeatedColumnsWeDoNotReadAreFine() throws IOException {
+        // pandas' to_csv writes its index as a first column with an empty name.
+        Path p = file("i.csv", ",text,label,x,x\n0,hi,a,1,2\n1,bye,b,3,4\n");
+        List<Example> ex = DatasetReader.standard().read(p);
+        assertEquals(2, ex.size());
+        assertEquals("bye", ex.get(1).text());
+        assertEquals("b", ex.get(1).label());
+    }
+
+    @Test
     void wrongFieldCount() throws IOException {
         String msg = errorOf(file("e.csv", "text,label\nhi,x\nthree,fields,here\n"));
         assertTrue(msg.contains("e.csv:3:") && msg.contains("expected 2 fields"), msg);
