@@ -70,7 +70,13 @@ public final class DatasetReader {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).build();
         List<Example> out = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(new StringReader(content), format)) {
+        CSVParser parser;
+        try {
+            parser = CSVParser.parse(new StringReader(content), format);
+        } catch (IOException | UncheckedIOException e) {
+            throw malformed(content, file, 1, e); // a broken header row
+        }
+        try (parser) {
             List<String> header = parser.getHeaderNames();
             for (String col : List.of(textColumn, labelColumn)) {
                 int count = Collections.frequency(header, col);
@@ -93,9 +99,8 @@ public final class DatasetReader {
                     }
                     rec = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    // commons-csv reports an unbalanced quote as an unchecked failure at the end of input.
-                    String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-                    throw InputError.at(file, recordLine, "malformed CSV (" + msg + ")");
+                    // commons-csv reports a parse failure (an unbalanced quote...) as an unchecked one.
+                    throw malformed(content, file, recordLine, e);
                 }
                 if (rec.size() == 1 && rec.get(0).isEmpty()) {
                     continue; // a blank line
@@ -108,9 +113,69 @@ public final class DatasetReader {
                 out.add(example(rec.get(textColumn), rec.get(labelColumn), recordLine, file));
             }
         } catch (IOException e) {
-            throw InputError.at(file, 0, "cannot parse CSV: " + e.getMessage());
+            throw InputError.at(file, 0, "cannot read CSV: " + e.getMessage()); // closing a StringReader
         }
         return out;
+    }
+
+    /**
+     * The problem behind a commons-csv parse failure, in our words and at the line it is on. Its
+     * messages name its own terms ("encapsulated token") and either the record's or the token's line,
+     * so the file is scanned again here with RFC 4180's rules, as commons-csv applies them (only on
+     * this error path). A failure the scan does not explain keeps commons-csv's message, at the line
+     * where the record starts.
+     */
+    static InputError malformed(String content, Path file, long recordLine, Exception e) {
+        int n = content.length();
+        long line = 1;
+        boolean fieldStart = true;
+        for (int i = 0; i < n; i++) {
+            char c = content.charAt(i);
+            if (fieldStart && c == '"') {
+                long opened = line;
+                // Inside the quotes a doubled quote is a literal one and line breaks belong to the field.
+                for (i++; ; i++) {
+                    if (i >= n) {
+                        return InputError.at(file, opened, "unterminated quoted field");
+                    }
+                    if (content.charAt(i) == '"') {
+                        if (i + 1 < n && content.charAt(i + 1) == '"') {
+                            i++;
+                            continue;
+                        }
+                        break;
+                    }
+                    if (endsLine(content, i)) {
+                        line++;
+                    }
+                }
+                // After the closing quote commons-csv allows only white space before the comma or line end.
+                int j = i + 1;
+                for (; j < n && content.charAt(j) != ',' && content.charAt(j) != '\n' && content.charAt(j) != '\r'; j++) {
+                    if (!Character.isWhitespace(content.charAt(j))) {
+                        return InputError.at(file, line,
+                                "text after the closing quote of a quoted field (a quote inside one is written twice)");
+                    }
+                }
+                i = j - 1;
+                fieldStart = false;
+            } else if (c == ',') {
+                fieldStart = true;
+            } else if (endsLine(content, i)) {
+                line++;
+                fieldStart = true;
+            } else {
+                fieldStart = false; // a quote later in an unquoted field is an ordinary character
+            }
+        }
+        String detail = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        return InputError.at(file, recordLine, "malformed CSV (" + detail + ")");
+    }
+
+    /** Whether the character at i ends a line: LF, the LF of CR LF, or a lone CR (commons-csv's line count). */
+    private static boolean endsLine(String s, int i) {
+        char c = s.charAt(i);
+        return c == '\n' || c == '\r' && (i + 1 >= s.length() || s.charAt(i + 1) != '\n');
     }
 
     private List<Example> readJsonLines(String content, Path file) {

@@ -1,6 +1,7 @@
 package dev.clm4j.io.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,18 +67,37 @@ class DatasetReaderTest {
 
     @Test
     void unbalancedQuote() throws IOException {
-        String msg = errorOf(file("d.csv", "text,label\nhi,x\n\"never closed,y\nmore,z\n"));
-        assertTrue(msg.contains("d.csv:") && msg.contains("malformed CSV"), msg);
+        Path p = file("d.csv", "text,label\nhi,x\n\"never closed,y\nmore,z\n");
+        assertEquals(p + ":3: unterminated quoted field", errorOf(p));
     }
 
     @Test
-    void emptyFiles() throws IOException {
-        for (String name : List.of("empty.csv", "empty.jsonl")) {
-            Path p = file(name, "");
-            assertEquals(p + ": empty file", errorOf(p));
-        }
-        Path blank = file("blank.csv", "\n\n");
-        assertEquals(blank + ": empty file", errorOf(blank));
+    void unbalancedQuoteAfterAMultiLineField() throws IOException {
+        // The quoted field on lines 2-4 must count as three lines, not one record.
+        Path p = file("d2.csv", "text,label\n\"one\ntwo\nthree\",x\nok,y\n\"never closed,z\nmore,w\n");
+        String msg = errorOf(p);
+        assertEquals(p + ":6: unterminated quoted field", msg);
+        assertFalse(msg.contains("encapsulated") || msg.contains("startline"), msg);
+    }
+
+    @Test
+    void unbalancedQuoteInALaterFieldIsReportedWhereItOpens() throws IOException {
+        // The record starts on line 2; the unclosed quote opens on line 3 (and CR LF counts once).
+        Path p = file("d3.csv", "text,label\r\n\"a\r\nb\",\"never closed\r\nmore,z\r\n");
+        assertEquals(p + ":3: unterminated quoted field", errorOf(p));
+    }
+
+    @Test
+    void unbalancedQuoteInTheHeader() throws IOException {
+        Path p = file("d4.csv", "\"text,label\nhi,x\n");
+        assertEquals(p + ":1: unterminated quoted field", errorOf(p));
+    }
+
+    @Test
+    void textAfterAClosingQuote() throws IOException {
+        Path p = file("d5.csv", "text,label\n\"multi\nline\" ,x\n\"quo\"ted,y\n");
+        String msg = errorOf(p);
+        assertTrue(msg.startsWith(p + ":4: text after the closing quote of a quoted field"), msg);
     }
 
     @Test
@@ -94,6 +114,16 @@ class DatasetReaderTest {
         assertEquals(2, ex.size());
         assertEquals("bye", ex.get(1).text());
         assertEquals("b", ex.get(1).label());
+    }
+
+    @Test
+    void emptyFiles() throws IOException {
+        for (String name : List.of("empty.csv", "empty.jsonl")) {
+            Path p = file(name, "");
+            assertEquals(p + ": empty file", errorOf(p));
+        }
+        Path blank = file("blank.csv", "\n\n");
+        assertEquals(blank + ": empty file", errorOf(blank));
     }
 
     @Test
