@@ -85,7 +85,7 @@ class CliTest {
         assertBadInput(run("", "finetune", "--train", file("one.csv", "text,label\nhi,a\nho,a\n").toString(), "--test", ok.toString()),
                 "one.csv", "only one class");
         assertBadInput(run("", "finetune", "--train", file("quote.csv", "text,label\nhi,a\n\"open,b\n").toString(), "--test", ok.toString()),
-                "quote.csv:", "malformed CSV");
+                "quote.csv:3:", "unterminated quoted field");
         Path bad = dir.resolve("utf.csv");
         Files.write(bad, new byte[] {'t', 'e', 'x', 't', ',', 'l', 'a', 'b', 'e', 'l', '\n', 'a', (byte) 0xFF, ',', 'b', '\n'});
         assertBadInput(run("", "finetune", "--train", bad.toString(), "--test", ok.toString()), "utf.csv:2:", "invalid UTF-8");
