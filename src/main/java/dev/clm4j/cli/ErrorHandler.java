@@ -1,9 +1,10 @@
 package dev.clm4j.cli;
 
+import dev.clm4j.io.FileErrors;
 import dev.clm4j.io.InputError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 
 /** Turns bad input into one line on stderr and exit status 2; leaves bugs with a stack trace. */
@@ -20,8 +21,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             cmd.getErr().println("clm: " + t.getMessage());
             return BAD_INPUT;
         }
-        if (t instanceof NoSuchFileException nf) {
-            cmd.getErr().println("clm: " + nf.getFile() + ": no such file");
+        if (t instanceof FileSystemException fs) {
+            // Not getMessage(): for AccessDeniedException, FileAlreadyExistsException and others it is
+            // the bare path, the reason being only in the exception's type.
+            cmd.getErr().println("clm: " + FileErrors.message(fs));
             return BAD_INPUT;
         }
         if (t instanceof IOException io) {

@@ -46,7 +46,7 @@ public final class Checkpoint {
 
     public static void save(Path dir, Backend backend, Classifier model, String cardName, List<String> labels, int maxLen,
                             List<String> addedWords, String method) throws IOException {
-        Files.createDirectories(dir);
+        AtomicFiles.createDirectories(dir);
         Map<String, NamedArray> tensors = new LinkedHashMap<>();
         Map<String, CheckpointConfig.MaskSpec> masks = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
@@ -73,7 +73,8 @@ public final class Checkpoint {
     public static CheckpointConfig readConfig(Path dir) {
         Path configFile = dir.resolve(CONFIG);
         if (!Files.isDirectory(dir)) {
-            throw InputError.at(dir, 0, "no such model directory");
+            throw InputError.at(dir, 0, Files.isRegularFile(dir) ? "is a file, not a model directory"
+                    : Files.exists(dir) ? "not a directory" : "no such model directory");
         }
         CheckpointConfig config;
         try {

@@ -67,7 +67,7 @@ public final class DeltaCheckpoint {
     }
 
     static Summary write(Path outDir, CheckpointConfig classifier, ModelDelta delta, String baseSha256) throws IOException {
-        Files.createDirectories(outDir);
+        AtomicFiles.createDirectories(outDir);
         Map<String, NamedArray> values = new LinkedHashMap<>();
         Map<String, TensorSpec> specs = new LinkedHashMap<>();
         int dense = 0;

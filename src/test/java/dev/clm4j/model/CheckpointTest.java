@@ -116,4 +116,15 @@ class CheckpointTest {
             assertEquals(3, loaded.model().head().classes());
         }
     }
+
+    /** --model naming a file, or --out naming one, says it is a file rather than "no such" anything. */
+    @Test
+    void aFileWhereAModelDirectoryShouldBeIsNamedAsOne() throws IOException {
+        Path file = Files.writeString(dir.resolve("t.csv"), "text,label\n");
+        String msg = assertThrows(InputError.class, () -> Checkpoint.readConfig(file)).getMessage();
+        assertEquals(file + ": is a file, not a model directory", msg);
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> Checkpoint.save(file, b, model(b, 1), "tiny", List.of("a", "b", "c"), 16, List.of(), "full"));
+        assertEquals(file + ": is a file, not a directory", dev.clm4j.io.FileErrors.message(e));
+    }
 }
