@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers see either the old content or the new, never a half-written file:
@@ -18,6 +22,12 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AtomicFiles {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * The name {@link #write} gives its temporary file: "." + target name + "." + a random unsigned
+     * long in base 36 (at most 13 digits) + ".tmp". Group 1 is the target's name.
+     */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-z]{1,13}\\.tmp");
 
     private AtomicFiles() {
     }
@@ -85,6 +95,23 @@ public final class AtomicFiles {
                         "cannot create a directory here: the file system does not allow it", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Removes the temporary files that {@link #write} left in {@code dir} for targets whose name
+     * {@code target} accepts: a write killed before its rename (kill -9, power loss) leaves its
+     * temporary file behind, possibly as big as the model. Only names of write's own pattern are
+     * touched, so a user's files in the directory stay.
+     */
+    public static void removeLeftovers(Path dir, Predicate<String> target) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path f : files) {
+                Matcher m = TEMPORARY.matcher(f.getFileName().toString());
+                if (m.matches() && target.test(m.group(1)) && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 

@@ -36,6 +36,9 @@ import java.util.SplittableRandom;
 public final class Checkpoint {
     public static final String CONFIG = "config.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The names save gives weights files: "weights-" + hex time + "-" + hex random + ".safetensors". */
+    private static final java.util.regex.Pattern WEIGHTS_FILE =
+            java.util.regex.Pattern.compile("weights-[0-9a-f]+-[0-9a-f]+\\.safetensors");
 
     /** A loaded classifier and its configuration. */
     public record Loaded(Classifier model, CheckpointConfig config) {
@@ -67,6 +70,9 @@ public final class Checkpoint {
                 model.encoder().prefixLength() == 0 ? null : model.encoder().prefixLength());
         AtomicFiles.write(dir.resolve(CONFIG), JSON.writeValueAsBytes(config));
         removeOtherWeights(dir, weightsFile);
+        // A save killed before its renames leaves temporary files (one as big as the weights) that
+        // no config names; remove ours, for the files a save writes, and nothing else.
+        AtomicFiles.removeLeftovers(dir, name -> name.equals(CONFIG) || WEIGHTS_FILE.matcher(name).matches());
     }
 
     /** Reads the config of a model directory; a missing or malformed one is an InputError. */

@@ -31,6 +31,9 @@ public final class DeltaCheckpoint {
     public static final String CONFIG = "delta.json";
     public static final String FORMAT = "clm4j-delta/1";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The names write gives values files: "delta-" + hex time + "-" + hex random + ".safetensors". */
+    private static final java.util.regex.Pattern VALUES_FILE =
+            java.util.regex.Pattern.compile("delta-[0-9a-f]+-[0-9a-f]+\\.safetensors");
 
     /** One changed tensor: its full shape, how it is stored and, for rows or elements, which. */
     public record TensorSpec(@JsonProperty("shape") int[] shape, @JsonProperty("encoding") String encoding,
@@ -105,6 +108,8 @@ public final class DeltaCheckpoint {
                 }
             }
         }
+        // As Checkpoint.save: temporary files of a killed export, ours only (not a model's in the same directory).
+        AtomicFiles.removeLeftovers(outDir, name -> name.equals(CONFIG) || VALUES_FILE.matcher(name).matches());
         return new Summary(specs.size(), dense, rows, elements, delta.valueCount(), Files.size(valuesPath) + json.length);
     }
 

@@ -104,4 +104,21 @@ class AtomicFilesTest {
         assertTrue(msg.startsWith(d + ": "), "names the target, not the temporary file: " + msg);
         assertFalse(msg.contains("no such file") || msg.contains(".tmp"), msg);
     }
+
+    /** The temporary files of killed writes go, for the targets asked about only; other files stay. */
+    @Test
+    void removesLeftoverTemporaryFilesOfTheGivenTargetsOnly() throws IOException {
+        Path leftover = Files.write(dir.resolve(".model.bin.3bnx0k2a1qz9.tmp"), new byte[] {1});
+        List<Path> kept = List.of(
+                Files.write(dir.resolve(".notes.txt.3bnx0k2a1qz9.tmp"), new byte[] {1}), // another target's
+                Files.write(dir.resolve(".model.bin.tmp"), new byte[] {1}),               // not our pattern
+                Files.write(dir.resolve("model.bin.abc.tmp"), new byte[] {1}),            // not hidden
+                Files.write(dir.resolve(".model.bin.ABC.tmp"), new byte[] {1}),           // not base 36 lower case
+                Files.write(dir.resolve("model.bin"), new byte[] {1}));
+        AtomicFiles.removeLeftovers(dir, "model.bin"::equals);
+        assertFalse(Files.exists(leftover));
+        for (Path p : kept) {
+            assertTrue(Files.exists(p), p + " is not ours to remove");
+        }
+    }
 }

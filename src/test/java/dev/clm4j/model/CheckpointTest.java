@@ -2,6 +2,7 @@ package dev.clm4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,29 @@ class CheckpointTest {
             Checkpoint.Loaded loaded = Checkpoint.load(out, b);
             assertEquals(3, loaded.model().head().classes());
         }
+    }
+
+    /**
+     * A save killed by kill -9 before its rename leaves a temporary file, as big as the weights. The
+     * next save to the directory removes such files of its own naming, and leaves everything else.
+     */
+    @Test
+    void aSaveRemovesTheTemporaryFilesOfAKilledSaveAndNothingElse() throws IOException {
+        Checkpoint.save(dir, b, model(b, 5), "tiny", List.of("a", "b", "c"), 16, List.of(), "full");
+        Path weightsTmp = Files.write(dir.resolve(".weights-18c2f3a91b0-3f2a.safetensors.1x9zq0k3mv7t.tmp"), new byte[100]);
+        Path configTmp = Files.write(dir.resolve(".config.json.2k4j5h6g.tmp"), new byte[] {'{'});
+        List<Path> userFiles = List.of(
+                Files.writeString(dir.resolve("notes.txt"), "mine"),
+                Files.writeString(dir.resolve(".notes.txt.2k4j5h6g.tmp"), "an editor's, not ours"),
+                Files.writeString(dir.resolve(".weights-mine.safetensors.2k4j5h6g.tmp"), "not a name save gives"),
+                Files.writeString(dir.resolve(".delta.json.2k4j5h6g.tmp"), "a delta export's, not a save's"));
+        Checkpoint.save(dir, b, model(b, 6), "tiny", List.of("a", "b", "c"), 16, List.of(), "full");
+        assertFalse(Files.exists(weightsTmp), "the killed save's weights");
+        assertFalse(Files.exists(configTmp), "the killed save's config");
+        for (Path p : userFiles) {
+            assertTrue(Files.exists(p), p + " must stay");
+        }
+        Checkpoint.load(dir, b);
     }
 
     /** --model naming a file, or --out naming one, says it is a file rather than "no such" anything. */

@@ -19,6 +19,7 @@ import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.ReferenceBackend;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,5 +124,29 @@ class DeltaCheckpointTest {
         }
         msg = assertThrows(InputError.class, () -> DeltaCheckpoint.load(delta, b, base)).getMessage();
         assertTrue(msg.contains("altered"), msg);
+    }
+
+    /**
+     * A delta exported into the model's own directory removes the temporary files a killed export
+     * left there, but not the model's or the user's.
+     */
+    @Test
+    void exportIntoTheModelDirectoryCleansItsOwnLeftovers() throws IOException {
+        Map<String, NamedArray> base = baseWeights(TinyModels.tinyClassifier(b, 2, 3, Pooling.MEAN, 7));
+        Path full = dir.resolve("full");
+        Checkpoint.save(full, b, sparseFinetune(7), "tiny", List.of("a", "b", "c"), 16, List.of("w1", "w2"), "clm");
+        Path deltaTmp = Files.write(full.resolve(".delta.json.3bnx0k2a1qz9.tmp"), new byte[] {'{'});
+        Path valuesTmp = Files.write(full.resolve(".delta-18c2f3a91b0-3f2a.safetensors.1x9zq0k3mv7t.tmp"), new byte[64]);
+        Path modelTmp = Files.write(full.resolve(".weights-18c2f3a91b0-3f2a.safetensors.1x9zq0k3mv7t.tmp"), new byte[64]);
+        Path userFile = Files.writeString(full.resolve("README.txt"), "mine");
+
+        DeltaCheckpoint.export(full, full, base);
+
+        assertFalse(Files.exists(deltaTmp));
+        assertFalse(Files.exists(valuesTmp));
+        assertTrue(Files.exists(modelTmp), "a save's temporary file is for a save to remove");
+        assertTrue(Files.exists(userFile));
+        Checkpoint.load(full, b);
+        DeltaCheckpoint.load(full, b, base);
     }
 }
