@@ -4,10 +4,8 @@ import dev.clm4j.model.Checkpoint;
 import dev.clm4j.model.DeltaCheckpoint;
 import dev.clm4j.model.ModelCard;
 import dev.clm4j.model.Pretrained;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,17 +26,11 @@ final class DeltaCommand implements Callable<Integer> {
         CliSupport.requireWritable(out, true, "--out");
         ModelCard card = CliSupport.card(Checkpoint.readConfig(modelDir).modelCard());
         DeltaCheckpoint.Summary s = DeltaCheckpoint.export(modelDir, out, Pretrained.weights(card));
-        long full = directorySize(modelDir);
+        long full = s.modelBytes();
         System.out.printf("delta of %d tensors (%d dense, %d by rows, %d by entries), %,d values: %.2f MiB, %.2f%% of the"
                         + " full model's %.1f MiB%n", s.tensors(), s.dense(), s.rows(), s.elements(), s.values(),
                 s.bytes() / 1048576.0, 100.0 * s.bytes() / full, full / 1048576.0);
         System.out.println("written to " + out);
         return 0;
-    }
-
-    private static long directorySize(Path dir) throws java.io.IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
     }
 }

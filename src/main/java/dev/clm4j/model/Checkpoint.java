@@ -75,6 +75,14 @@ public final class Checkpoint {
         AtomicFiles.removeLeftovers(dir, name -> name.equals(CONFIG) || WEIGHTS_FILE.matcher(name).matches());
     }
 
+    /**
+     * The bytes of the model itself: config.json and the weights file it names. Not the directory's
+     * total, which counts whatever else is there, such as a delta exported into the same directory.
+     */
+    public static long modelBytes(Path dir, CheckpointConfig config) throws IOException {
+        return Files.size(dir.resolve(CONFIG)) + Files.size(dir.resolve(config.weightsFile()));
+    }
+
     /** Reads the config of a model directory; a missing or malformed one is an InputError. */
     public static CheckpointConfig readConfig(Path dir) {
         Path configFile = dir.resolve(CONFIG);

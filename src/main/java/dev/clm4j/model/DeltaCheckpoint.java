@@ -51,8 +51,11 @@ public final class DeltaCheckpoint {
             @JsonProperty("tensors") Map<String, TensorSpec> tensors) {
     }
 
-    /** What an export wrote. */
-    public record Summary(int tensors, int dense, int rows, int elements, long values, long bytes) {
+    /**
+     * What an export wrote: {@code bytes} of delta, and for comparison {@code modelBytes}, the size
+     * of the full model it was made from (see {@link Checkpoint#modelBytes}).
+     */
+    public record Summary(int tensors, int dense, int rows, int elements, long values, long bytes, long modelBytes) {
     }
 
     private DeltaCheckpoint() {
@@ -66,10 +69,13 @@ public final class DeltaCheckpoint {
     public static Summary export(Path modelDir, Path outDir, Map<String, NamedArray> base) throws IOException {
         CheckpointConfig full = Checkpoint.readConfig(modelDir);
         ModelDelta delta = ModelDelta.between(base, Checkpoint.readWeights(modelDir, full));
-        return write(outDir, full, delta, ModelDelta.fingerprint(base));
+        // The model's own files only: outDir may be modelDir, and a directory total would count the delta too.
+        long modelBytes = Checkpoint.modelBytes(modelDir, full);
+        return write(outDir, full, delta, ModelDelta.fingerprint(base), modelBytes);
     }
 
-    static Summary write(Path outDir, CheckpointConfig classifier, ModelDelta delta, String baseSha256) throws IOException {
+    static Summary write(Path outDir, CheckpointConfig classifier, ModelDelta delta, String baseSha256, long modelBytes)
+            throws IOException {
         AtomicFiles.createDirectories(outDir);
         Map<String, NamedArray> values = new LinkedHashMap<>();
         Map<String, TensorSpec> specs = new LinkedHashMap<>();
@@ -110,7 +116,8 @@ public final class DeltaCheckpoint {
         }
         // As Checkpoint.save: temporary files of a killed export, ours only (not a model's in the same directory).
         AtomicFiles.removeLeftovers(outDir, name -> name.equals(CONFIG) || VALUES_FILE.matcher(name).matches());
-        return new Summary(specs.size(), dense, rows, elements, delta.valueCount(), Files.size(valuesPath) + json.length);
+        return new Summary(specs.size(), dense, rows, elements, delta.valueCount(), Files.size(valuesPath) + json.length,
+                modelBytes);
     }
 
     /** The delta.json of a delta directory; a malformed one is an InputError. */

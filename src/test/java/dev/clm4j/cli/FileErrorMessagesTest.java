@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clm4j.cli.CliTest.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +60,7 @@ class FileErrorMessagesTest {
     }
 
     @Test
-    void outputPathsThatCannotBeWrittenSayWhy() throws Exception {
+    void outputPathsThatCannotBeWrittenSayWhyAndADeltaBesideTheModelIsNotCountedAsIt() throws Exception {
         Path data = Files.writeString(dir.resolve("t.csv"), trainingData(), StandardCharsets.UTF_8);
         Path model = dir.resolve("model");
         Path adir = Files.createDirectory(dir.resolve("adir"));
@@ -90,6 +92,18 @@ class FileErrorMessagesTest {
             Run p = CliTest.run("", "delta", "--model", model.toString(), "--out", proc.toString());
             assertEquals(ErrorHandler.BAD_INPUT, p.status(), p.err());
             assertTrue(p.err().startsWith("clm: " + proc + ": ") && !p.err().contains("no such file"), p.err());
+        }
+
+        // The model above was saved before the report failed. A delta written into the model's own
+        // directory is not counted as part of the full model, the second time either.
+        JsonNode config = new ObjectMapper().readTree(model.resolve("config.json").toFile());
+        long modelBytes = Files.size(model.resolve("config.json"))
+                + Files.size(model.resolve(config.get("weights_file").asText()));
+        String expected = String.format("full model's %.1f MiB", modelBytes / 1048576.0);
+        for (int i = 0; i < 2; i++) {
+            Run d = CliTest.run("", "delta", "--model", model.toString(), "--out", model.toString());
+            assertEquals(0, d.status(), d.err());
+            assertTrue(d.out().contains(expected), "run " + i + ": " + d.out() + " vs " + expected);
         }
     }
 

@@ -127,20 +127,28 @@ class DeltaCheckpointTest {
     }
 
     /**
-     * A delta exported into the model's own directory removes the temporary files a killed export
-     * left there, but not the model's or the user's.
+     * A delta exported into the model's own directory: the full model's size counts config.json and
+     * the weights only, not the delta beside them; and the export removes the temporary files a
+     * killed export left there, but not the model's or the user's.
      */
     @Test
-    void exportIntoTheModelDirectoryCleansItsOwnLeftovers() throws IOException {
+    void exportIntoTheModelDirectoryCountsOnlyTheModelAndCleansItsOwnLeftovers() throws IOException {
         Map<String, NamedArray> base = baseWeights(TinyModels.tinyClassifier(b, 2, 3, Pooling.MEAN, 7));
         Path full = dir.resolve("full");
         Checkpoint.save(full, b, sparseFinetune(7), "tiny", List.of("a", "b", "c"), 16, List.of("w1", "w2"), "clm");
+        CheckpointConfig config = Checkpoint.readConfig(full);
+        long modelBytes = Files.size(full.resolve(Checkpoint.CONFIG)) + Files.size(full.resolve(config.weightsFile()));
         Path deltaTmp = Files.write(full.resolve(".delta.json.3bnx0k2a1qz9.tmp"), new byte[] {'{'});
         Path valuesTmp = Files.write(full.resolve(".delta-18c2f3a91b0-3f2a.safetensors.1x9zq0k3mv7t.tmp"), new byte[64]);
         Path modelTmp = Files.write(full.resolve(".weights-18c2f3a91b0-3f2a.safetensors.1x9zq0k3mv7t.tmp"), new byte[64]);
         Path userFile = Files.writeString(full.resolve("README.txt"), "mine");
 
-        DeltaCheckpoint.export(full, full, base);
+        DeltaCheckpoint.Summary first = DeltaCheckpoint.export(full, full, base);
+        assertEquals(modelBytes, first.modelBytes());
+        DeltaCheckpoint.Summary again = DeltaCheckpoint.export(full, full, base);
+        assertEquals(modelBytes, again.modelBytes(), "the first delta in the directory is not counted as the model's");
+        assertEquals(first.bytes(), again.bytes());
+        assertTrue(again.bytes() < modelBytes, again + " vs " + modelBytes);
 
         assertFalse(Files.exists(deltaTmp));
         assertFalse(Files.exists(valuesTmp));
