@@ -64,24 +64,25 @@ final class CliSupport {
     /**
      * Fails unless {@code path} (an option's value, may be null) can be written later: a directory
      * ({@code directory}) or a file that does not exist as the other kind, under a nearest existing
-     * ancestor that is a writable directory.
+     * ancestor that is a writable directory. The messages are those of a failed write
+     * (FileErrors), so a problem reads the same whether found before training or after it.
      */
     static void requireWritable(Path path, boolean directory, String option) {
         if (path == null) {
             return;
         }
         if (Files.exists(path) && Files.isDirectory(path) != directory) {
-            throw new UserError(option + " " + path + ": " + (directory ? "is a file, not a directory" : "is a directory"));
+            throw new UserError(path + ": " + (directory ? "is a file, not a directory" : "is a directory"));
         }
         Path ancestor = path.toAbsolutePath().getParent();
         while (ancestor != null && !Files.exists(ancestor)) {
             ancestor = ancestor.getParent();
         }
         if (ancestor == null || !Files.isDirectory(ancestor)) {
-            throw new UserError(option + " " + path + ": " + ancestor + " is not a directory");
+            throw new UserError((ancestor == null ? path : ancestor) + ": is a file, not a directory");
         }
         if (!Files.isWritable(Files.exists(path) ? path : ancestor)) {
-            throw new UserError(option + " " + path + ": " + (Files.exists(path) ? path : ancestor) + " is not writable");
+            throw new UserError((Files.exists(path) ? path : ancestor) + ": permission denied (" + option + ")");
         }
     }
 }

@@ -115,11 +115,11 @@ class CliTest {
         assertBadInput(run("hi\n", "embed", "--max-len", "0"), "--max-len");
         assertBadInput(run("", "demo", "--steps", "0"), "--steps");
         // Outputs that cannot be written are found before training, not after it.
-        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok), "--out", "is a file, not a directory");
-        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok + "/model"), "--out", "is not a directory");
-        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--report", dir.toString()), "--report", "is a directory");
-        assertBadInput(run("", "eval", "--model", dir.toString(), "--test", ok, "--report", dir.toString()), "--report");
-        assertBadInput(run("", "delta", "--model", dir.toString(), "--out", ok), "--out", "is a file");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok), ok + ": is a file, not a directory");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--out", ok + "/model"), ok + ": is a file, not a directory");
+        assertBadInput(run("", "finetune", "--train", ok, "--test", ok, "--report", dir.toString()), dir + ": is a directory");
+        assertBadInput(run("", "eval", "--model", dir.toString(), "--test", ok, "--report", dir.toString()), dir + ": is a directory");
+        assertBadInput(run("", "delta", "--model", dir.toString(), "--out", ok), ok + ": is a file, not a directory");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.clm4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -67,9 +68,12 @@ class FileErrorMessagesTest {
         String[] finetune = {"finetune", "--train", data.toString(), "--test", data.toString(), "--method", "head",
             "--epochs", "1", "--max-len", "16", "--val-fraction", "0"};
 
-        // The report's rename over a directory: said of the directory, not "TMP -> DIR".
+        // A report that would land on a directory: said of the directory, before any training (the
+        // rename of a temporary file over a directory is AtomicFilesTest's).
         Run r = CliTest.run("", concat(finetune, "--out", model.toString(), "--report", adir.toString()));
         assertOneLine(r, "clm: " + adir + ": is a directory");
+        assertFalse(Files.exists(model), "nothing trained or saved");
+        assertEquals(0, CliTest.run("", concat(finetune, "--out", model.toString())).status());
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
@@ -94,7 +98,7 @@ class FileErrorMessagesTest {
             assertTrue(p.err().startsWith("clm: " + proc + ": ") && !p.err().contains("no such file"), p.err());
         }
 
-        // The model above was saved before the report failed. A delta written into the model's own
+        // A delta written into the model's own
         // directory is not counted as part of the full model, the second time either.
         JsonNode config = new ObjectMapper().readTree(model.resolve("config.json").toFile());
         long modelBytes = Files.size(model.resolve("config.json"))
