@@ -2,6 +2,7 @@ package dev.clm4j.cli;
 
 import dev.clm4j.finetune.Methods;
 import dev.clm4j.finetune.TrainingMethod;
+import dev.clm4j.io.AtomicFiles;
 import dev.clm4j.model.ModelCard;
 import dev.clm4j.tensor.Backend;
 import dev.clm4j.tensor.Backends;
@@ -71,18 +72,17 @@ final class CliSupport {
         if (path == null) {
             return;
         }
-        if (Files.exists(path) && Files.isDirectory(path) != directory) {
+        // The path itself if it exists, else the nearest ancestor that does: where the write will land.
+        Path existing = AtomicFiles.nearestExisting(path);
+        boolean itself = existing != null && existing.equals(path.toAbsolutePath());
+        if (itself && Files.isDirectory(existing) != directory) {
             throw new UserError(path + ": " + (directory ? "is a file, not a directory" : "is a directory"));
         }
-        Path ancestor = path.toAbsolutePath().getParent();
-        while (ancestor != null && !Files.exists(ancestor)) {
-            ancestor = ancestor.getParent();
+        if (existing == null || !itself && !Files.isDirectory(existing)) {
+            throw new UserError((existing == null ? path : existing) + ": is a file, not a directory");
         }
-        if (ancestor == null || !Files.isDirectory(ancestor)) {
-            throw new UserError((ancestor == null ? path : ancestor) + ": is a file, not a directory");
-        }
-        if (!Files.isWritable(Files.exists(path) ? path : ancestor)) {
-            throw new UserError((Files.exists(path) ? path : ancestor) + ": permission denied (" + option + ")");
+        if (!Files.isWritable(existing)) {
+            throw new UserError(existing + ": permission denied (" + option + ")");
         }
     }
 }

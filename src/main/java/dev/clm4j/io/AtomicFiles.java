@@ -80,10 +80,7 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
         } catch (FileSystemException e) {
             // The nearest existing ancestor (or dir itself) tells which problem it is.
-            Path existing = dir.toAbsolutePath();
-            while (existing != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
+            Path existing = nearestExisting(dir);
             if (existing != null && !Files.isDirectory(existing)) {
                 throw problem(existing, Files.isRegularFile(existing) ? "is a file, not a directory"
                         : "exists and is not a directory", e);
@@ -96,6 +93,15 @@ public final class AtomicFiles {
             }
             throw e;
         }
+    }
+
+    /** {@code path} itself if it exists, else its nearest existing ancestor (null if none is). */
+    public static Path nearestExisting(Path path) {
+        Path p = path.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     /**

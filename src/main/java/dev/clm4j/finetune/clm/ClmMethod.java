@@ -159,40 +159,8 @@ public final class ClmMethod implements TrainingMethod {
                     ? randomRows(candidates, budget, new SplittableRandom(options.seed()))
                     : SparseMaskSelector.randomElements(candidates, budget, new SplittableRandom(options.seed()));
         } else {
-            int[] calib = calibrationRows(context.train());
-            List<int[]> kept = null;
-            if (selection == Selection.TOKEN_DRIVEN) {
-                GroupPositions positions = new GroupPositions(vocabulary, groups);
-                kept = new ArrayList<>();
-                long keptCount = 0;
-                long total = 0;
-                for (int row : calib) {
-                    TokenizedExample e = context.train().get(row);
-                    int[] k = positions.kept(e.ids());
-                    kept.add(k);
-                    keptCount += k.length;
-                    total += e.ids().length;
-                }
-                report.put("calibration_positions_kept", (double) keptCount / Math.max(1, total));
-            }
-            Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId(), options.statistic());
-            // Only the linears of layers >= minLayer are scored: the trainer's cache of the frozen
-            // layers below serves as the forward's start when it reaches that far.
-            BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
-            Map<Parameter, float[]> scores;
-            if (options.scoresFrom() != null) {
-                scores = movementScores(context, linears);
-            } else if (options.heldOutHead()) {
-                try (HeldOutHead unused = HeldOutHead.fit(model, context, calib, options.seed())) {
-                    scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
-                }
-                report.put("calibration_head", "heldout");
-            } else {
-                scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
-            }
-            if (options.scoresFrom() == null) {
-                report.put("calibration_loss", sensitivity.meanLoss());
-            }
+            Map<Parameter, float[]> scores = options.scoresFrom() != null
+                    ? movementScores(context, linears) : calibrationScores(model, context, minLayer, linears);
             masks = options.rowGranularity()
                     ? SparseMaskSelector.rows(candidates, scores, new IdentityHashMap<>(), budget, options.scale(),
                             options.pick(), new SplittableRandom(options.seed()))
@@ -231,6 +199,42 @@ public final class ClmMethod implements TrainingMethod {
         report.put("mask_seconds", seconds);
         context.log().printf("%s: %d of %d encoder entries trainable (%.2f%%) in %d tensors, layers >= %d (chosen in %.1fs)%n",
                 name(), trainable, encoderParams, 100.0 * trainable / encoderParams, perTensor.size(), minLayer, seconds);
+    }
+
+    /** Stage 3: squared calibration gradients, token-driven or from every position (fisher-sparse). */
+    private Map<Parameter, float[]> calibrationScores(Classifier model, MethodContext context, int minLayer,
+                                                     List<Parameter> linears) {
+        int[] calib = calibrationRows(context.train());
+        List<int[]> kept = null;
+        if (selection == Selection.TOKEN_DRIVEN) {
+            GroupPositions positions = new GroupPositions(vocabulary, groups);
+            kept = new ArrayList<>();
+            long keptCount = 0;
+            long total = 0;
+            for (int row : calib) {
+                TokenizedExample e = context.train().get(row);
+                int[] k = positions.kept(e.ids());
+                kept.add(k);
+                keptCount += k.length;
+                total += e.ids().length;
+            }
+            report.put("calibration_positions_kept", (double) keptCount / Math.max(1, total));
+        }
+        Sensitivity sensitivity = new Sensitivity(context.backend(), options.microBatch(), context.padId(), options.statistic());
+        // Only the linears of layers >= minLayer are scored: the trainer's cache of the frozen
+        // layers below serves as the forward's start when it reaches that far.
+        BatchLogits logits = context.trainLogits().firstLayer() <= minLayer ? context.trainLogits() : BatchLogits.full();
+        Map<Parameter, float[]> scores;
+        if (options.heldOutHead()) {
+            try (HeldOutHead unused = HeldOutHead.fit(model, context, calib, options.seed())) {
+                scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
+            }
+            report.put("calibration_head", "heldout");
+        } else {
+            scores = sensitivity.scores(model, logits, context.train(), calib, kept, linears, new int[0]);
+        }
+        report.put("calibration_loss", sensitivity.meanLoss());
+        return scores;
     }
 
     private Map<Parameter, float[]> movementScores(MethodContext context, List<Parameter> linears) {
